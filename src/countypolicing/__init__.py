@@ -1,0 +1,34 @@
+"""countypolicing: new-era county policing (新时代县域警务) as software.
+
+Typed domain objects for a county's communities, police stations, departments, risk
+points, disputes, linkage mechanisms and tasks; strict YAML loading; a bundled
+example county (Yueyanglou District, 2020).
+
+Examples:
+    >>> import countypolicing as cp
+    >>> county = cp.datasets.yueyanglou()
+    >>> len(county.communities)
+    107
+
+Added in version 0.1.0.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from countypolicing import datasets, exceptions, model, operations, serialization
+from countypolicing.serialization import load_county
+
+try:
+    __version__ = version("countypolicing")
+except PackageNotFoundError:  # pragma: no cover  # running from a source tree
+    __version__ = "0.0.0+unknown"
+
+__all__ = [
+    "__version__",
+    "datasets",
+    "exceptions",
+    "load_county",
+    "model",
+    "operations",
+    "serialization",
+]

@@ -1,0 +1,434 @@
+"""Every error countypolicing raises, in one tree.
+
+Each class subclasses the builtin that fits, so ``except ValueError`` keeps working,
+and carries what a user needs to fix the input as attributes.
+
+```text
+CountyPolicingError(Exception)
+├── ModelError(ValueError)                  invariant violated; .field, .record_id, .path
+│   ├── TransitionError                     illegal lifecycle step; .state, .action
+│   └── ReferenceIntegrityError             unknown or duplicate id; .target_id
+├── UnknownIdError(KeyError)                a lookup by an id that does not exist
+├── IntegrityError(ExceptionGroup)          every ModelError of one County at once
+├── LoadError(ValueError)                   a file could not be read; .location
+│   ├── ConfigError                         malformed YAML, tags, duplicate keys, encoding
+│   ├── ValidationError                     wrong type, missing or unknown field
+│   ├── SchemaVersionError                  missing, newer or unknown schema_version
+│   └── LimitExceeded                       size, depth or alias-expansion limit
+├── LoadErrorGroup(ExceptionGroup)          every LoadError of one file at once
+└── SaveError(OSError)                      an atomic save failed; nothing was changed
+```
+
+Examples:
+    >>> from countypolicing.exceptions import Location, ValidationError
+    >>> err = ValidationError(
+    ...     "expected an integer, got 'many'",
+    ...     location=Location(source="communities.yaml", line=3, column=17,
+    ...                       path="communities[0].population"),
+    ... )
+    >>> print(err)
+    communities.yaml:3:17: communities[0].population: expected an integer, got 'many'
+    >>> isinstance(err, ValueError)
+    True
+
+Added in version 0.1.0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Self
+
+import attrs
+
+__all__ = [
+    "ConfigError",
+    "CountyPolicingError",
+    "IntegrityError",
+    "LimitExceeded",
+    "LoadError",
+    "LoadErrorGroup",
+    "Location",
+    "ModelError",
+    "ReferenceIntegrityError",
+    "SaveError",
+    "SchemaVersionError",
+    "TransitionError",
+    "UnknownIdError",
+    "ValidationError",
+]
+
+
+@attrs.frozen(kw_only=True)
+class Location:
+    """Where in which file a problem sits.
+
+    Lines and columns count from 1, as editors show them.
+    ``path`` is the place in the document, written ``communities[2].population``.
+
+    Examples:
+        >>> str(Location(source="risks.yaml", line=4, column=3, path="risk_points[1]"))
+        'risks.yaml:4:3: risk_points[1]'
+        >>> str(Location(path="tasks[0].deadline"))
+        'tasks[0].deadline'
+
+    Added in version 0.1.0.
+    """
+
+    source: str | None = None
+    line: int | None = None
+    column: int | None = None
+    path: str | None = None
+
+    def __str__(self) -> str:
+        parts: list[str] = []
+        if self.source is not None:
+            where = self.source
+            if self.line is not None:
+                where += f":{self.line}"
+                if self.column is not None:
+                    where += f":{self.column}"
+            parts.append(where)
+        if self.path:
+            parts.append(self.path)
+        return ": ".join(parts)
+
+
+class CountyPolicingError(Exception):
+    """The root of every error the library raises.
+
+    Added in version 0.1.0.
+    """
+
+
+class ModelError(CountyPolicingError, ValueError):
+    """A domain invariant does not hold (a negative count, an end before its start).
+
+    Attributes:
+        field: the attribute at fault, when one is.
+        record_id: the id of the record at fault, when known.
+        path: where the record sits in its County, e.g. ``("disputes", 3, "community_id")``.
+
+    Added in version 0.1.0.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        record_id: str | None = None,
+        path: tuple[str | int, ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.record_id = record_id
+        self.path = path
+
+    def __str__(self) -> str:
+        if not self.path:
+            return self.message
+        return f"{_format_path(self.path)}: {self.message}"
+
+    def at(self, *prefix: str | int) -> Self:
+        """A copy of this error whose path starts with ``prefix``."""
+        kwargs = self._kwargs()
+        kwargs["path"] = (*prefix, *self.path)
+        return type(self)(self.message, **kwargs)  # type: ignore[arg-type]  # kwargs match __init__
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), (self.message,), self._kwargs()))
+
+    def _kwargs(self) -> dict[str, object]:
+        return {"field": self.field, "record_id": self.record_id, "path": self.path}
+
+
+class TransitionError(ModelError):
+    """A lifecycle step that is not allowed from the current state.
+
+    Attributes:
+        state: the state the record is in.
+        action: the step that was asked for.
+
+    Added in version 0.1.0.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        state: str,
+        action: str,
+        record_id: str | None = None,
+        field: str | None = None,
+        path: tuple[str | int, ...] = (),
+    ) -> None:
+        super().__init__(message, field=field, record_id=record_id, path=path)
+        self.state = state
+        self.action = action
+
+    def _kwargs(self) -> dict[str, object]:
+        return {**super()._kwargs(), "state": self.state, "action": self.action}
+
+
+class ReferenceIntegrityError(ModelError):
+    """A record names an id that does not exist, or an id is used twice.
+
+    Attributes:
+        target_id: the id that could not be resolved (or that is duplicated).
+
+    Added in version 0.1.0.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        target_id: str,
+        field: str | None = None,
+        record_id: str | None = None,
+        path: tuple[str | int, ...] = (),
+    ) -> None:
+        super().__init__(message, field=field, record_id=record_id, path=path)
+        self.target_id = target_id
+
+    def _kwargs(self) -> dict[str, object]:
+        return {**super()._kwargs(), "target_id": self.target_id}
+
+
+class UnknownIdError(CountyPolicingError, KeyError):
+    """A lookup by an id that the County does not hold.
+
+    Attributes:
+        kind: what was looked up (``community``, ``organisation``...).
+        id: the id asked for.
+        suggestion: the closest existing id, when one is close.
+
+    Added in version 0.1.0.
+    """
+
+    def __init__(self, kind: str, id_: str, *, suggestion: str | None = None) -> None:
+        self.kind = kind
+        self.id = id_
+        self.suggestion = suggestion
+        super().__init__(kind, id_)
+
+    def __str__(self) -> str:
+        hint = f"; did you mean {self.suggestion!r}?" if self.suggestion else ""
+        return f"no {self.kind} with id {self.id!r}{hint}"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _rebuild,
+            (type(self), (self.kind, self.id), {"suggestion": self.suggestion}),
+        )
+
+
+class IntegrityError(ExceptionGroup[ModelError], CountyPolicingError, ValueError):
+    """Every referential-integrity problem of one County, reported together.
+
+    ``exceptions`` holds one `ModelError` per problem; each message starts with the
+    path of the record at fault (``disputes[3].community_id``).
+
+    Added in version 0.1.0.
+    """
+
+    def __new__(cls, message: str, exceptions: Sequence[ModelError]) -> Self:
+        """Group ``exceptions`` under ``message``."""
+        return super().__new__(cls, message, exceptions)
+
+    @property
+    def problems(self) -> tuple[ModelError, ...]:
+        """Every problem, flattened out of any nested groups."""
+        out: list[ModelError] = []
+        for exc in self.exceptions:
+            if isinstance(exc, IntegrityError):
+                out.extend(exc.problems)
+            elif isinstance(exc, ModelError):
+                out.append(exc)
+        return tuple(out)
+
+    def derive(self, excs: Sequence[ModelError]) -> IntegrityError:  # type: ignore[override]  # narrower element type
+        """Rebuild the group around a subset (used by ``except*``)."""
+        return IntegrityError(self.message, excs)
+
+    def __str__(self) -> str:
+        lines = [f"{self.message} ({_count(len(self.exceptions))})"]
+        lines.extend(f"  - {exc}" for exc in self.problems)
+        return "\n".join(lines)
+
+
+class LoadError(CountyPolicingError, ValueError):
+    """A file or text could not be turned into domain objects.
+
+    Attributes:
+        location: file, line, column and document path of the problem.
+        message: the problem, without the location.
+
+    Added in version 0.1.0.
+    """
+
+    def __init__(self, message: str, *, location: Location | None = None) -> None:
+        self.message = message
+        self.location = location if location is not None else Location()
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = str(self.location)
+        return f"{where}: {self.message}" if where else self.message
+
+    @property
+    def source(self) -> str | None:
+        """The file (or ``<text>``) the problem is in."""
+        return self.location.source
+
+    @property
+    def line(self) -> int | None:
+        """The 1-based line of the problem."""
+        return self.location.line
+
+    @property
+    def column(self) -> int | None:
+        """The 1-based column of the problem."""
+        return self.location.column
+
+    @property
+    def path(self) -> str | None:
+        """The document path of the problem, such as ``communities[2].population``."""
+        return self.location.path
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), (self.message,), self._kwargs()))
+
+    def _kwargs(self) -> dict[str, object]:
+        return {"location": self.location}
+
+
+class ConfigError(LoadError):
+    """The text is not acceptable YAML for us: syntax, tags, duplicate keys, encoding.
+
+    Added in version 0.1.0.
+    """
+
+
+class ValidationError(LoadError):
+    """Well-formed YAML whose content does not fit the schema.
+
+    Attributes:
+        field: the field at fault, when one is.
+
+    Added in version 0.1.0.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        location: Location | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.field = field
+        super().__init__(message, location=location)
+
+    def _kwargs(self) -> dict[str, object]:
+        return {**super()._kwargs(), "field": self.field}
+
+
+class SchemaVersionError(LoadError):
+    """A file has no ``schema_version``, or one this version cannot read.
+
+    Added in version 0.1.0.
+    """
+
+
+class LimitExceeded(LoadError):  # noqa: N818  # the name the design documents use
+    """Input larger, deeper or more expanded than the configured limit allows.
+
+    Attributes:
+        limit: the name of the limit (``max_bytes``, ``max_depth``...).
+        allowed: the configured bound.
+        actual: the value found (at least; counting stops at the bound).
+
+    Added in version 0.1.0.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        limit: str,
+        allowed: int,
+        actual: int,
+        location: Location | None = None,
+    ) -> None:
+        self.limit = limit
+        self.allowed = allowed
+        self.actual = actual
+        super().__init__(message, location=location)
+
+    def _kwargs(self) -> dict[str, object]:
+        return {
+            **super()._kwargs(),
+            "limit": self.limit,
+            "allowed": self.allowed,
+            "actual": self.actual,
+        }
+
+
+class LoadErrorGroup(ExceptionGroup[LoadError], CountyPolicingError, ValueError):  # noqa: N818  # a group, named like ExceptionGroup
+    """Every problem found in one load, reported together, each located.
+
+    Added in version 0.1.0.
+    """
+
+    def __new__(cls, message: str, exceptions: Sequence[LoadError]) -> Self:
+        """Group ``exceptions`` under ``message``."""
+        return super().__new__(cls, message, exceptions)
+
+    @property
+    def problems(self) -> tuple[LoadError, ...]:
+        """Every problem, flattened out of any nested groups."""
+        out: list[LoadError] = []
+        for exc in self.exceptions:
+            if isinstance(exc, LoadErrorGroup):
+                out.extend(exc.problems)
+            elif isinstance(exc, LoadError):
+                out.append(exc)
+        return tuple(out)
+
+    def derive(self, excs: Sequence[LoadError]) -> LoadErrorGroup:  # type: ignore[override]  # narrower element type
+        """Rebuild the group around a subset (used by ``except*``)."""
+        return LoadErrorGroup(self.message, excs)
+
+    def __str__(self) -> str:
+        lines = [f"{self.message} ({_count(len(self.exceptions))})"]
+        lines.extend(f"  - {exc}" for exc in self.problems)
+        return "\n".join(lines)
+
+
+class SaveError(CountyPolicingError, OSError):
+    """Writing a file failed; the previous file, if any, is unchanged.
+
+    Added in version 0.1.0.
+    """
+
+
+def _count(n: int) -> str:
+    return "1 problem" if n == 1 else f"{n} problems"
+
+
+def _format_path(path: Sequence[str | int]) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out or "$"
+
+
+def _rebuild(
+    cls: type[Exception], args: tuple[object, ...], kwargs: dict[str, object]
+) -> Exception:
+    return cls(*args, **kwargs)
