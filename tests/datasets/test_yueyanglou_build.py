@@ -12,6 +12,7 @@ from typing import cast
 
 import pytest
 
+from countypolicing.datasets import yueyanglou, yueyanglou_path
 from countypolicing.model import (
     AgreementForm,
     CommitteeKind,
@@ -38,6 +39,7 @@ from countypolicing.model import (
     SupervisionLevel,
     TaskStatus,
 )
+from countypolicing.serialization import COUNTY_FILES, save_county
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "build_yueyanglou.py"
 ARTICLE_DATE = date(2020, 9, 15)
@@ -523,3 +525,14 @@ def test_indicators_describe_every_community_consistently(county: County) -> Non
 
 def test_building_twice_gives_equal_counties(county: County) -> None:
     assert build_county() == county
+
+
+def test_the_shipped_files_are_exactly_what_the_script_writes(
+    county: County, tmp_path: Path
+) -> None:
+    """The package data is never stale: rerun scripts/build_yueyanglou.py to update."""
+    assert yueyanglou() == county
+    fresh = save_county(county, tmp_path / "fresh")
+    shipped = yueyanglou_path()
+    for name in COUNTY_FILES:
+        assert (fresh / name).read_bytes() == (shipped / name).read_bytes(), name
