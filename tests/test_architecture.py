@@ -48,7 +48,8 @@ PURE_PARTS = {"model", "rules", "graph", "operations", "simulation"}
 
 def _part(path: Path) -> str:
     rel = path.relative_to(SRC)
-    return rel.parts[0].removesuffix(".py")
+    part = rel.parts[0].removesuffix(".py")
+    return "_cli" if part.startswith("_cli") else part
 
 
 def _imports(path: Path) -> list[tuple[str, int]]:

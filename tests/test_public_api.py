@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import pkgutil
 import re
 from pathlib import Path
 
@@ -11,12 +12,12 @@ import pytest
 import countypolicing
 
 ROOT = Path(__file__).resolve().parents[1]
+#: Every public subpackage (and the exceptions module); `testing` is documented on
+#: its own page as a whole module.
 PUBLIC_MODULES = [
-    "countypolicing.model",
-    "countypolicing.serialization",
-    "countypolicing.datasets",
-    "countypolicing.operations",
-    "countypolicing.exceptions",
+    f"countypolicing.{m.name}"
+    for m in pkgutil.iter_modules(countypolicing.__path__)
+    if not m.name.startswith("_") and m.name != "testing"
 ]
 
 

@@ -10,8 +10,8 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
-from typing import TextIO
+from collections.abc import Callable, Sequence
+from typing import TextIO, TypeAlias
 
 from countypolicing import __version__
 from countypolicing.datasets import yueyanglou
@@ -20,6 +20,13 @@ from countypolicing.operations import summarize_county
 from countypolicing.serialization import SCHEMA_NAMES, json_schema, load_county
 
 __all__ = ["main"]
+
+#: The object ``add_subparsers`` returns; argparse gives it no public name.
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"  # noqa: SLF001
+
+#: Each capability's subcommands live in a ``_cli_<name>.py`` module of its own with
+#: a ``register(subparsers)`` function that sets ``handler`` on its parsers.
+_SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = ()
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -52,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--lang", choices=("en", "zh"), default="en", help="label language"
     )
+    demo.set_defaults(handler=_cmd_demo)
 
     validate = sub.add_parser(
         "validate",
@@ -65,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format"
     )
+    validate.set_defaults(handler=_cmd_validate)
 
     schema = sub.add_parser(
         "schema",
@@ -73,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
         "autocomplete YAML files.",
     )
     schema.add_argument("name", nargs="?", default="county", choices=SCHEMA_NAMES)
+    schema.set_defaults(handler=_cmd_schema)
+    for register in _SUBCOMMANDS:
+        register(sub)
     return parser
 
 
@@ -157,9 +169,6 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"demo": _cmd_demo, "validate": _cmd_validate, "schema": _cmd_schema}
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code.
 
@@ -170,7 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = _parser().parse_args(argv)
     try:
-        return _COMMANDS[args.command](args)
+        handler: Callable[[argparse.Namespace], int] = args.handler
+        return handler(args)
     except BrokenPipeError:
         # The reader went away (``countypolicing schema | head``): stop quietly.
         devnull = os.open(os.devnull, os.O_WRONLY)
