@@ -84,8 +84,10 @@ def test_the_top_level_exposes_only_the_loading_verbs_and_subpackages() -> None:
         "datasets",
         "exceptions",
         "load_county",
+        "load_ruleset",
         "model",
         "operations",
+        "rules",
         "serialization",
     }
 

@@ -15,8 +15,8 @@ Added in version 0.1.0.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from countypolicing import datasets, exceptions, model, operations, serialization
-from countypolicing.serialization import load_county
+from countypolicing import datasets, exceptions, model, operations, rules, serialization
+from countypolicing.serialization import load_county, load_ruleset
 
 try:
     __version__ = version("countypolicing")
@@ -28,7 +28,9 @@ __all__ = [
     "datasets",
     "exceptions",
     "load_county",
+    "load_ruleset",
     "model",
     "operations",
+    "rules",
     "serialization",
 ]

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO, TypeAlias
 
-from countypolicing import __version__
+from countypolicing import __version__, _cli_rules
 from countypolicing.datasets import yueyanglou
 from countypolicing.exceptions import CountyPolicingError, LoadError, LoadErrorGroup
 from countypolicing.operations import summarize_county
@@ -26,7 +26,7 @@ Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"  #
 
 #: Each capability's subcommands live in a ``_cli_<name>.py`` module of its own with
 #: a ``register(subparsers)`` function that sets ``handler`` on its parsers.
-_SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = ()
+_SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (_cli_rules.register,)
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -128,6 +128,17 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     county = yueyanglou()
     summary = summarize_county(county, lang=args.lang)
     print(summary.text(lang=args.lang))
+    zh = args.lang == "zh"
+    print(
+        "\n"
+        + (
+            "风险分类（默认规则集，前十）"
+            if zh
+            else "Risk classification (shipped rulesets, top 10)"
+        )
+    )
+    results = _cli_rules.classify_county(county)
+    print(_cli_rules.format_classification(county, results, lang=args.lang, top=10))
     print(
         "\nThe bundled data is an example: records marked synthetic or inferred are "
         "not facts about Yueyanglou."

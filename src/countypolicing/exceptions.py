@@ -16,7 +16,16 @@ CountyPolicingError(Exception)
 │   ├── SchemaVersionError                  missing, newer or unknown schema_version
 │   └── LimitExceeded                       size, depth or alias-expansion limit
 ├── LoadErrorGroup(ExceptionGroup)          every LoadError of one file at once
-└── SaveError(OSError)                      an atomic save failed; nothing was changed
+├── SaveError(OSError)                      an atomic save failed; nothing was changed
+└── RuleError
+    ├── RuleDefinitionError(ValueError)     a rule cannot be built; .rule_id, .path, .location
+    │   ├── RuleSyntaxError                 not parseable, or outside the allow-list
+    │   ├── RuleTypeError                   does not type-check against the schema
+    │   └── RuleLimitError                  larger or deeper than the configured limits
+    ├── RuleSetError(ExceptionGroup)        every definition problem of one ruleset
+    └── RuleEvaluationError(ValueError)     a record cannot be classified; .rule_id, .field
+        ├── NoMatchError                    no rule matched and there is no default
+        └── HitPolicyError                  matches that the hit policy forbids
 ```
 
 Examples:
@@ -44,13 +53,22 @@ import attrs
 __all__ = [
     "ConfigError",
     "CountyPolicingError",
+    "HitPolicyError",
     "IntegrityError",
     "LimitExceeded",
     "LoadError",
     "LoadErrorGroup",
     "Location",
     "ModelError",
+    "NoMatchError",
     "ReferenceIntegrityError",
+    "RuleDefinitionError",
+    "RuleError",
+    "RuleEvaluationError",
+    "RuleLimitError",
+    "RuleSetError",
+    "RuleSyntaxError",
+    "RuleTypeError",
     "SaveError",
     "SchemaVersionError",
     "TransitionError",
@@ -409,6 +427,191 @@ class LoadErrorGroup(ExceptionGroup[LoadError], CountyPolicingError, ValueError)
 
 class SaveError(CountyPolicingError, OSError):
     """Writing a file failed; the previous file, if any, is unchanged.
+
+    Added in version 0.1.0.
+    """
+
+
+class RuleError(CountyPolicingError):
+    """Base of every rule-engine error.
+
+    Added in version 0.1.0.
+    """
+
+
+class RuleDefinitionError(RuleError, ValueError):
+    """A rule or ruleset cannot be built: the message says what and where.
+
+    Attributes:
+        rule_id: the rule at fault (``None`` for ruleset-level problems).
+        path: where in the rule file, e.g. ``("rules", 2, "when")``.
+        column: 1-based column inside the expression text, when known.
+        location: file, line and column once the loader has placed it.
+
+    Added in version 0.1.0.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        rule_id: str | None = None,
+        path: tuple[str | int, ...] = (),
+        column: int | None = None,
+        location: Location | None = None,
+    ) -> None:
+        self.message = message
+        self.rule_id = rule_id
+        self.path = path
+        self.column = column
+        self.location = location
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        parts: list[str] = []
+        if self.location is not None and str(self.location):
+            parts.append(str(self.location))
+        elif self.path:
+            parts.append(_format_path(self.path))
+        if self.rule_id is not None:
+            parts.append(f"rule {self.rule_id!r}")
+        text = self.message
+        if self.column is not None:
+            text += f" (expression column {self.column})"
+        return ": ".join([*parts, text])
+
+    def located(self, location: Location) -> Self:
+        """A copy of this error placed at ``location``."""
+        kwargs = self._kwargs()
+        kwargs["location"] = location
+        return type(self)(self.message, **kwargs)  # type: ignore[arg-type]  # kwargs match __init__
+
+    def at(self, *prefix: str | int) -> Self:
+        """A copy of this error whose path starts with ``prefix``."""
+        kwargs = self._kwargs()
+        kwargs["path"] = (*prefix, *self.path)
+        return type(self)(self.message, **kwargs)  # type: ignore[arg-type]  # kwargs match __init__
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), (self.message,), self._kwargs()))
+
+    def _kwargs(self) -> dict[str, object]:
+        return {
+            "rule_id": self.rule_id,
+            "path": self.path,
+            "column": self.column,
+            "location": self.location,
+        }
+
+
+class RuleSyntaxError(RuleDefinitionError):
+    """An expression that cannot be parsed or uses something outside the allow-list.
+
+    Added in version 0.1.0.
+    """
+
+
+class RuleTypeError(RuleDefinitionError):
+    """An expression that does not type-check against the ruleset's schema.
+
+    Added in version 0.1.0.
+    """
+
+
+class RuleLimitError(RuleDefinitionError):
+    """An expression or ruleset larger or deeper than the configured limits.
+
+    Added in version 0.1.0.
+    """
+
+
+class RuleSetError(ExceptionGroup[RuleDefinitionError], RuleError, ValueError):
+    """Every problem of one ruleset, reported together.
+
+    Added in version 0.1.0.
+    """
+
+    def __new__(cls, message: str, exceptions: Sequence[RuleDefinitionError]) -> Self:
+        """Group ``exceptions`` under ``message``."""
+        return super().__new__(cls, message, exceptions)
+
+    @property
+    def problems(self) -> tuple[RuleDefinitionError, ...]:
+        """Every problem, flattened out of any nested groups."""
+        out: list[RuleDefinitionError] = []
+        for exc in self.exceptions:
+            if isinstance(exc, RuleSetError):
+                out.extend(exc.problems)
+            elif isinstance(exc, RuleDefinitionError):
+                out.append(exc)
+        return tuple(out)
+
+    def derive(self, excs: Sequence[RuleDefinitionError]) -> RuleSetError:  # type: ignore[override]  # narrower element type
+        """Rebuild the group around a subset (used by ``except*``)."""
+        return RuleSetError(self.message, excs)
+
+    def __str__(self) -> str:
+        lines = [f"{self.message} ({_count(len(self.exceptions))})"]
+        lines.extend(f"  - {exc}" for exc in self.problems)
+        return "\n".join(lines)
+
+
+class RuleEvaluationError(RuleError, ValueError):
+    """A record that cannot be classified (a missing value, a division by zero).
+
+    Attributes:
+        rule_id: the rule being evaluated, when known.
+        field: the field at fault, when known.
+        record_index: the record's position in a batch, when known.
+
+    Added in version 0.1.0.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        rule_id: str | None = None,
+        field: str | None = None,
+        record_index: int | None = None,
+    ) -> None:
+        self.message = message
+        self.rule_id = rule_id
+        self.field = field
+        self.record_index = record_index
+        parts = []
+        if record_index is not None:
+            parts.append(f"record {record_index}")
+        if rule_id is not None:
+            parts.append(f"rule {rule_id!r}")
+        if field is not None:
+            parts.append(f"field {field!r}")
+        super().__init__(": ".join([*parts, message]))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _rebuild,
+            (
+                type(self),
+                (self.message,),
+                {
+                    "rule_id": self.rule_id,
+                    "field": self.field,
+                    "record_index": self.record_index,
+                },
+            ),
+        )
+
+
+class NoMatchError(RuleEvaluationError):
+    """No rule matched and the ruleset declares no default.
+
+    Added in version 0.1.0.
+    """
+
+
+class HitPolicyError(RuleEvaluationError):
+    """Matches the hit policy forbids: two rules under ``unique``, or different outputs under ``any``.
 
     Added in version 0.1.0.
     """

@@ -7,6 +7,11 @@ Every record says where it comes from (``provenance``): ``article`` for what the
 Added in version 0.1.0.
 """
 
-from countypolicing.datasets._bundled import yueyanglou, yueyanglou_path
+from countypolicing.datasets._bundled import (
+    DEFAULT_RULESETS,
+    default_ruleset,
+    yueyanglou,
+    yueyanglou_path,
+)
 
-__all__ = ["yueyanglou", "yueyanglou_path"]
+__all__ = ["DEFAULT_RULESETS", "default_ruleset", "yueyanglou", "yueyanglou_path"]

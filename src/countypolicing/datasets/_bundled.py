@@ -5,11 +5,16 @@ from __future__ import annotations
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Final
 
 from countypolicing.model import County
-from countypolicing.serialization import load_county
+from countypolicing.rules import RuleSet
+from countypolicing.serialization import load_county, load_ruleset
 
-__all__ = ["yueyanglou", "yueyanglou_path"]
+__all__ = ["DEFAULT_RULESETS", "default_ruleset", "yueyanglou", "yueyanglou_path"]
+
+#: The shipped default rulesets (package data), by name.
+DEFAULT_RULESETS: Final = ("community-classification", "risk-point-grading")
 
 
 def yueyanglou_path() -> Path:
@@ -36,3 +41,20 @@ def yueyanglou() -> County:
         '站前路派出所'
     """
     return load_county(yueyanglou_path())
+
+
+@cache
+def default_ruleset(name: str) -> RuleSet:
+    """A shipped default ruleset: ``risk-point-grading`` or ``community-classification``.
+
+    Their provenance is ``inferred``: the district's own scheme is not published.
+
+    Examples:
+        >>> default_ruleset("risk-point-grading").output.name
+        'risk_level'
+    """
+    if name not in DEFAULT_RULESETS:
+        msg = f"unknown ruleset {name!r}; shipped: {', '.join(DEFAULT_RULESETS)}"
+        raise KeyError(msg)
+    path = files("countypolicing.datasets").joinpath("rules", f"{name}.yaml")
+    return load_ruleset(Path(str(path)))

@@ -149,9 +149,17 @@ def optional_non_empty(
         )
 
 
+#: The largest whole number a file may hold (the loader's bound too).
+MAX_INT: Final = 2**63 - 1
+
+
+def _too_big(value: float) -> bool:
+    return isinstance(value, int) and value > MAX_INT
+
+
 def non_negative(instance: object, attribute: attrs.Attribute[_N], value: _N) -> None:
-    """Attrs validator: a finite number >= 0."""
-    if not math.isfinite(value) or value < 0:
+    """Attrs validator: a finite number >= 0 (whole numbers at most 2**63 - 1)."""
+    if not math.isfinite(value) or value < 0 or _too_big(value):
         raise ModelError(
             f"{attribute.name} must be a finite number >= 0, got {value!r}",
             field=attribute.name,
@@ -165,7 +173,7 @@ def optional_non_negative(
     value: float | None,
 ) -> None:
     """Attrs validator: ``None`` or a finite number >= 0."""
-    if value is not None and (not math.isfinite(value) or value < 0):
+    if value is not None and (not math.isfinite(value) or value < 0 or _too_big(value)):
         raise ModelError(
             f"{attribute.name} must be a finite number >= 0, got {value!r}",
             field=attribute.name,
@@ -174,8 +182,8 @@ def optional_non_negative(
 
 
 def positive(instance: object, attribute: attrs.Attribute[_N], value: _N) -> None:
-    """Attrs validator: a finite number > 0."""
-    if not math.isfinite(value) or value <= 0:
+    """Attrs validator: a finite number > 0 (whole numbers at most 2**63 - 1)."""
+    if not math.isfinite(value) or value <= 0 or _too_big(value):
         raise ModelError(
             f"{attribute.name} must be a finite number > 0, got {value!r}",
             field=attribute.name,
@@ -189,7 +197,9 @@ def optional_positive(
     value: float | None,
 ) -> None:
     """Attrs validator: ``None`` or a finite number > 0."""
-    if value is not None and (not math.isfinite(value) or value <= 0):
+    if value is not None and (
+        not math.isfinite(value) or value <= 0 or _too_big(value)
+    ):
         raise ModelError(
             f"{attribute.name} must be a finite number > 0, got {value!r}",
             field=attribute.name,

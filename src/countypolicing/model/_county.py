@@ -36,6 +36,7 @@ from countypolicing.model._enums import (
     CommitteeKind,
     CountyKind,
     CountyRiskClass,
+    LabelledEnum,
     PersonRole,
     Provenance,
     RiskTheme,
@@ -460,7 +461,7 @@ def _index(  # one private helper with defaults
     where: dict[str, str] = {} if seen_in is None else seen_in
     for i, record in enumerate(records):
         k = key(record)
-        if k in out:
+        if k in out or k in where:
             problems.append(
                 ReferenceIntegrityError(
                     f"id {k!r} is already used in {where[k]}",
@@ -1064,6 +1065,13 @@ def _check_committee(
             )
 
 
+def _shown(value: object) -> str:
+    """A value as a user wrote it: enums by their text, others by repr."""
+    if isinstance(value, LabelledEnum):
+        return str(value)
+    return repr(value)
+
+
 def _check_ledger(ck: _Checker) -> None:
     county = ck.county
     parties = ck.party_pool()
@@ -1071,6 +1079,12 @@ def _check_ledger(ck: _Checker) -> None:
     by_task: dict[str, list[LedgerEntry]] = defaultdict(list)
     for i, e in enumerate(county.ledger):
         base = ("ledger", i)
+        if previous is None and e.seq != 1:
+            ck.problem(
+                f"the ledger starts at sequence {e.seq}, not 1",
+                (*base, "seq"),
+                str(e.seq),
+            )
         if previous is not None and e.seq != previous.seq + 1:
             ck.problem(
                 f"ledger sequence jumps from {previous.seq} to {e.seq}",
@@ -1109,8 +1123,8 @@ def _check_ledger(ck: _Checker) -> None:
             ]
             name = fields[0]
             ck.problem(
-                f"{name} {getattr(task, name)!r} disagrees with its ledger, which "
-                f"gives {getattr(replayed, name)!r}",
+                f"{name} {_shown(getattr(task, name))} disagrees with its ledger, "
+                f"which gives {_shown(getattr(replayed, name))}",
                 ("tasks", i, name),
                 task.id,
             )

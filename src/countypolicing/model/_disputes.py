@@ -90,6 +90,14 @@ DISPUTE_TRANSITIONS: Final[dict[tuple[DisputeStatus, str], DisputeStatus]] = {
 }
 
 
+def _plus_window(effective: date) -> date:
+    """``effective`` plus the 30-day window, saturating at the end of the calendar."""
+    try:
+        return effective + CONFIRMATION_WINDOW
+    except OverflowError:
+        return date.max
+
+
 @attrs.frozen(kw_only=True)
 class DisputeParty:
     """One party to a dispute: a person or an organisation.
@@ -346,7 +354,7 @@ class Dispute:
     def confirmation_deadline(self) -> date | None:
         """Last day to apply jointly for judicial confirmation (art. 33)."""
         effective = self.agreement_effective_on
-        return None if effective is None else effective + CONFIRMATION_WINDOW
+        return None if effective is None else _plus_window(effective)
 
     def _step(self, action: str, **changes: Any) -> Dispute:  # noqa: ANN401  # attribute values of any type
         target = DISPUTE_TRANSITIONS.get((self.status, action))
@@ -443,7 +451,7 @@ class Dispute:
             "judicial confirmation must be applied for jointly by all parties (art. 33)",
         )
         self._guard(
-            effective <= confirmation.applied_on <= effective + CONFIRMATION_WINDOW,
+            effective <= confirmation.applied_on <= _plus_window(effective),
             "apply_for_confirmation",
             f"judicial confirmation must be applied for within 30 days of "
             f"{effective.isoformat()} (art. 33), applied on "
@@ -461,6 +469,21 @@ class Dispute:
             "no judicial confirmation was applied for",
         )
         assert self.confirmation is not None  # noqa: S101  # narrowed by the guard above
+        self._guard(
+            self.status in {_S.AGREED, _S.PERFORMED},
+            "record_confirmation_result",
+            f"a {self.status} dispute takes no confirmation result",
+        )
+        self._guard(
+            self.confirmation.result is ConfirmationResult.PENDING,
+            "record_confirmation_result",
+            f"the court has already decided ({self.confirmation.result})",
+        )
+        self._guard(
+            on >= self.confirmation.applied_on,
+            "record_confirmation_result",
+            "the decision cannot precede the application",
+        )
         decided = attrs.evolve(self.confirmation, result=result, decided_on=on)
         updated = attrs.evolve(self, confirmation=decided)
         if result is ConfirmationResult.INVALID:
@@ -482,9 +505,15 @@ class Dispute:
         return attrs.evolve(self, follow_ups=visits)
 
     def close(self, *, on: date) -> Dispute:
-        """Close (结案) a performed dispute after a follow-up visit, or a referred one."""
+        """Close (结案) a performed dispute after a follow-up visit, or a referred one.
+
+        The visit must come after the (latest) agreement: visits made before a
+        dispute was reopened do not count.
+        """
+        reached = self.agreement.reached_on if self.agreement is not None else None
         self._guard(
-            self.status is not _S.PERFORMED or bool(self.follow_ups),
+            self.status is not _S.PERFORMED
+            or any(reached is None or v.on >= reached for v in self.follow_ups),
             "close",
             "a performed dispute is closed only after a follow-up visit",
         )

@@ -117,6 +117,13 @@ class RankedEnum(LabelledEnum):
     def _rank_of(self, other: object) -> int | None:
         if isinstance(other, type(self)):
             return other.rank
+        if isinstance(other, str):
+            # Plain text would otherwise fall back to alphabetical order.
+            msg = (
+                f"cannot order {type(self).__name__}.{self.name} against the text "
+                f"{other!r}; convert it first: {type(self).__name__}({other!r})"
+            )
+            raise TypeError(msg)
         return None
 
     def __lt__(self, other: object) -> bool:
@@ -930,4 +937,4 @@ class MetricComparator(LabelledEnum):
     EXACT = "exact"
     AT_LEAST = "at_least"
     NEARLY = "nearly"
-    __zh__ = {"exact": "", "at_least": "余", "nearly": "近"}
+    __zh__ = {"exact": "确数", "at_least": "余", "nearly": "近"}

@@ -14,6 +14,7 @@ from countypolicing.serialization._county_io import (
     load_county,
     save_county,
 )
+from countypolicing.serialization._rules_io import load_ruleset
 from countypolicing.serialization._schema import SCHEMA_NAMES, json_schema
 from countypolicing.serialization._tables import (
     INDICATORS_CSV,
@@ -34,6 +35,7 @@ __all__ = [
     "json_schema",
     "load_county",
     "load_indicators_csv",
+    "load_ruleset",
     "make_converter",
     "parse_indicators_csv",
     "save_county",
