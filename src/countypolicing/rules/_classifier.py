@@ -927,7 +927,9 @@ def _numpy_kind(value: object) -> str | None:
     return None
 
 
-def _normalised(record: Mapping[str, object], fields: Mapping[str, Field]) -> dict[str, object] | None:
+def _normalised(
+    record: Mapping[str, object], fields: Mapping[str, Field]
+) -> dict[str, object] | None:
     """The record with numpy scalars turned into Python numbers, if that helps."""
     changed = False
     out = dict(record)
