@@ -89,6 +89,7 @@ def test_the_top_level_exposes_only_the_loading_verbs_and_subpackages() -> None:
         "operations",
         "rules",
         "serialization",
+        "storage",
     }
 
 

@@ -15,7 +15,15 @@ Added in version 0.1.0.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from countypolicing import datasets, exceptions, model, operations, rules, serialization
+from countypolicing import (
+    datasets,
+    exceptions,
+    model,
+    operations,
+    rules,
+    serialization,
+    storage,
+)
 from countypolicing.serialization import load_county, load_ruleset
 
 try:
@@ -33,4 +41,5 @@ __all__ = [
     "operations",
     "rules",
     "serialization",
+    "storage",
 ]

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO, TypeAlias
 
-from countypolicing import __version__, _cli_rules
+from countypolicing import __version__, _cli_rules, _cli_tasks
 from countypolicing.datasets import yueyanglou
 from countypolicing.exceptions import CountyPolicingError, LoadError, LoadErrorGroup
 from countypolicing.operations import summarize_county
@@ -26,7 +26,10 @@ Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"  #
 
 #: Each capability's subcommands live in a ``_cli_<name>.py`` module of its own with
 #: a ``register(subparsers)`` function that sets ``handler`` on its parsers.
-_SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (_cli_rules.register,)
+_SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
+    _cli_rules.register,
+    _cli_tasks.register,
+)
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -139,6 +142,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     )
     results = _cli_rules.classify_county(county)
     print(_cli_rules.format_classification(county, results, lang=args.lang, top=10))
+    print()
+    print(_cli_tasks.demo_text(county, lang=args.lang))
     print(
         "\nThe bundled data is an example: records marked synthetic or inferred are "
         "not facts about Yueyanglou."

@@ -17,6 +17,8 @@ CountyPolicingError(Exception)
 │   └── LimitExceeded                       size, depth or alias-expansion limit
 ├── LoadErrorGroup(ExceptionGroup)          every LoadError of one file at once
 ├── SaveError(OSError)                      an atomic save failed; nothing was changed
+├── LedgerError                             a ledger cannot be read or written; .seq, .line, .source
+│   └── LedgerIntegrityError(ValueError)    the ledger was altered, cut short, reordered or damaged
 └── RuleError
     ├── RuleDefinitionError(ValueError)     a rule cannot be built; .rule_id, .path, .location
     │   ├── RuleSyntaxError                 not parseable, or outside the allow-list
@@ -55,6 +57,8 @@ __all__ = [
     "CountyPolicingError",
     "HitPolicyError",
     "IntegrityError",
+    "LedgerError",
+    "LedgerIntegrityError",
     "LimitExceeded",
     "LoadError",
     "LoadErrorGroup",
@@ -612,6 +616,81 @@ class NoMatchError(RuleEvaluationError):
 
 class HitPolicyError(RuleEvaluationError):
     """Matches the hit policy forbids: two rules under ``unique``, or different outputs under ``any``.
+
+    Added in version 0.1.0.
+    """
+
+
+class LedgerError(CountyPolicingError):
+    """A ledger cannot be read or written, or an entry does not fit it.
+
+    Raised, among others, when the disk is full or the file is read-only (nothing is
+    written), when an entry's sequence number or timestamp does not continue the
+    ledger, and when an idempotency key is reused for a different entry.
+
+    Attributes:
+        message: what is wrong, without the location.
+        seq: the sequence number of the entry concerned, when there is one.
+        line: the 1-based line of a JSONL file, when reading one.
+        source: the file concerned, when there is one.
+
+    Examples:
+        >>> err = LedgerError("truncated line", source="ledger.jsonl", line=7, seq=6)
+        >>> print(err)
+        ledger.jsonl:7: entry 6: truncated line
+
+    Added in version 0.1.0.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        seq: int | None = None,
+        line: int | None = None,
+        source: str | None = None,
+    ) -> None:
+        self.message = message
+        self.seq = seq
+        self.line = line
+        self.source = source
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = ""
+        if self.source is not None:
+            where = self.source
+            if self.line is not None:
+                where += f":{self.line}"
+        elif self.line is not None:
+            where = f"line {self.line}"
+        parts = [where] if where else []
+        if self.seq is not None:
+            parts.append(f"entry {self.seq}")
+        parts.append(self.message)
+        return ": ".join(parts)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _rebuild,
+            (
+                type(self),
+                (self.message,),
+                {"seq": self.seq, "line": self.line, "source": self.source},
+            ),
+        )
+
+
+class LedgerIntegrityError(LedgerError, ValueError):
+    """The ledger's content is not what was written: edited, deleted, reordered or cut.
+
+    Raised by `LedgerVerification.raise_for_problem`, by stores that find a broken
+    chain while reading, and by `countypolicing.storage.import_jsonl` on a damaged file
+    (unless recovery was asked for).
+
+    Examples:
+        >>> isinstance(LedgerIntegrityError("hash mismatch", seq=3), LedgerError)
+        True
 
     Added in version 0.1.0.
     """
