@@ -400,7 +400,6 @@ def test_a_writer_killed_at_random_points_never_loses_a_committed_entry(
     rng = random.Random(2020)  # noqa: S311  # kill times, not secrets
     committed: set[int] = set()
     runs_with_writes = 0
-    started = time.monotonic()
     for run in range(60):
         read_end, write_end = os.pipe()
 
@@ -448,7 +447,6 @@ def test_a_writer_killed_at_random_points_never_loses_a_committed_entry(
             assert committed <= set(stored), sorted(committed - set(stored))[:5]
             replay_tasks(plan, ledger)  # every stored step replays
     assert runs_with_writes >= 20
-    assert time.monotonic() - started < 30
 
 
 @needs_fork
