@@ -20,6 +20,20 @@ carries ``provenance``:
 Records have one provenance each, so an ``article`` record may still hold values the
 model requires but the article does not give; those are listed in ``KNOWN_GAPS``.
 
+Responsibility gaps (``countypolicing graph bundled:yueyanglou --gaps``), all in
+synthetic records and none a claim about Yueyanglou:
+
+- ``DELIBERATE_GAPS``: left in the data on purpose so that gap analysis has every
+  kind of finding to show: the theme ``crime_tip`` has no row in the theme →
+  department table (``UNSUPERVISED_THEMES``), so its risk points ``rp34`` and
+  ``rp35`` have no supervisory party; the joint emergency mechanism has no lead
+  organisation; the monitored risk point ``rp39`` has no owner recorded
+  (``DROPPED_OWNERS``), so nobody holds its principal duty.
+- ``UNOWNED_RISKS``: risk points the sweep identified or graded whose owner is
+  not established yet (responsibilities are assigned between grading and
+  control), so they lack a principal party. Risks whose source is a population
+  rather than an entity carry a ``principal_exemption`` instead.
+
 All synthetic values come from ``random.Random(2020)``; nothing reads the clock, so
 two runs build equal counties and write identical files.
 
@@ -193,6 +207,10 @@ GENERAL_FROM: Final = 8
 POPULATION_EXEMPTION: Final = (
     "风险源是上岸渔民群体而非单位，无主体责任单位（DOMAIN.md §5.2）"
 )
+#: The same, for populations other than fishermen (by theme; synthetic wording).
+OTHER_POPULATION_EXEMPTIONS: Final = {
+    "crime_tip": "风险源是身份不明的人员群体而非单位，无主体责任单位（示例）",
+}
 
 #: Values on ``article`` records that the model requires but the article does not give.
 KNOWN_GAPS: Final = (
@@ -426,6 +444,8 @@ THEME_SUPERVISION: Final = (
 )
 # fmt: on
 
+#: Themes whose row is left out of the county's table on purpose (DELIBERATE_GAPS).
+UNSUPERVISED_THEMES: Final = frozenset({"crime_tip"})
 # ============================================================== mechanisms (DOMAIN.md §2)
 
 
@@ -435,7 +455,7 @@ class MechanismRow(NamedTuple):
     id: str
     name_zh: str
     name_en: str
-    lead: str
+    lead: str | None
     members: tuple[str, ...]
     cadence: Cadence
     triggers: tuple[str, ...]
@@ -449,7 +469,8 @@ MECHANISMS: Final = (
     MechanismRow("joint_mediation", "矛盾纠纷联调（警调/诉调/访调对接）", "Joint dispute mediation", "dept-justice", (SUB_BUREAU, "dept-court", "dept-petition", "dept-political-legal"), Cadence.AS_NEEDED, ("纠纷可能激化",)),
     MechanismRow("key_person_joint_control", "重点人员联管", "Joint management of key persons", SUB_BUREAU, ("dept-civil-affairs", "dept-hr", "dept-justice", "dept-petition"), Cadence.MONTHLY, ()),
     MechanismRow("joint_patrol", "治安联防联勤（联合巡逻）", "Joint patrol and defence", SUB_BUREAU, ("yueyanglou-ps", SCENIC_SECURITY, BIANHE_SECURITY, RAILWAY_STATION), Cadence.WEEKLY, ()),
-    MechanismRow("joint_emergency", "应急事件联处", "Joint emergency response", "dept-emergency", (SUB_BUREAU, "dept-housing", "dept-civil-affairs", "dept-medical-security"), Cadence.AS_NEEDED, ("突发事件",)),
+    # deliberate gap: no lead recorded (DELIBERATE_GAPS)
+    MechanismRow("joint_emergency", "应急事件联处", "Joint emergency response", None, ("dept-emergency", SUB_BUREAU, "dept-housing", "dept-civil-affairs", "dept-medical-security"), Cadence.AS_NEEDED, ("突发事件",)),
     MechanismRow("joint_supervision", "督查考核问责联动", "Joint supervision, assessment and accountability", GOVERNMENT, ("dept-discipline", "dept-political-legal", SUB_BUREAU), Cadence.QUARTERLY, ("任务逾期",)),
 )
 # fmt: on
@@ -581,6 +602,54 @@ RISKS: Final = (
     RiskRow("rp35", "示例乡01示例村01赌博窝点线索（示例）", "sample-tw-01-v01", "crime_tip", _P.PLACE, _D.PUBLIC_ORDER, 3, 3, _ST.IDENTIFIED, None, _O.TIP),
 )
 # fmt: on
+
+#: Risk points whose owner is dropped after they were put under control, so that
+#: the data holds a monitored risk without a principal party (a deliberate gap).
+DROPPED_OWNERS: Final = frozenset({"rp39"})
+
+#: Responsibility gaps left in the data on purpose (node key, what is missing); all
+#: synthetic. ``tests/graph`` checks that gap analysis finds exactly these plus
+#: ``UNOWNED_RISKS``.
+DELIBERATE_GAPS: Final = (
+    (
+        "theme:crime_tip",
+        (
+            "the theme crime_tip (涉案线索) has no theme_supervision row: its row, "
+            "inferred with no source, is left out (UNSUPERVISED_THEMES)"
+        ),
+    ),
+    (
+        "risk:rp34",
+        (
+            "rp34, a crime tip, has no supervisory (主管) party (nor has rp35, which "
+            "also has no owner and is listed in UNOWNED_RISKS)"
+        ),
+    ),
+    (
+        "mechanism:joint_emergency",
+        (
+            "the joint emergency mechanism (应急事件联处, an inferred placeholder) has "
+            "no lead organisation recorded"
+        ),
+    ),
+    (
+        "risk:rp39",
+        (
+            "rp39 is monitored but its owner (a project department) is not recorded, "
+            "so nobody holds its principal (主体) responsibility"
+        ),
+    ),
+)
+
+#: Risk points identified or graded whose owner is not established yet: open
+#: principal gaps, as a sweep leaves them before responsibilities are assigned.
+UNOWNED_RISKS: Final = tuple(
+    r.id
+    for r in RISKS
+    if r.owner_id is None
+    and r.subject is not RiskSubjectKind.PERSON_GROUP
+    and r.status in {RiskPointStatus.IDENTIFIED, RiskPointStatus.GRADED}
+)
 
 #: The one risk point whose supervising department differs from the theme table.
 OVERRIDES: Final = {
@@ -1494,7 +1563,10 @@ class _Builder:
     def risks(self) -> None:
         """Risk points driven through their lifecycle, then hazards."""
         for row in RISKS:
-            self.risk_points.append(self._risk_point(row))
+            rp = self._risk_point(row)
+            if row.id in DROPPED_OWNERS:
+                rp = attrs.evolve(rp, owner_id=None)
+            self.risk_points.append(rp)
         for h in HAZARDS:
             hazard = Hazard(
                 id=h.id,
@@ -1534,7 +1606,7 @@ class _Builder:
             severity=row.severity,
             owner_id=owner,
             principal_exemption=(
-                POPULATION_EXEMPTION
+                OTHER_POPULATION_EXEMPTIONS.get(row.theme, POPULATION_EXEMPTION)
                 if owner is None and row.subject is _P.PERSON_GROUP
                 else None
             ),
@@ -1572,7 +1644,12 @@ class _Builder:
             supervisory: tuple[str, ...] = (rp.supervisor_override.department_id,)
         else:
             supervisory = next(
-                r.departments for r in THEME_SUPERVISION if r.theme == rp.theme
+                (
+                    r.departments
+                    for r in THEME_SUPERVISION
+                    if r.theme == rp.theme and r.theme not in UNSUPERVISED_THEMES
+                ),
+                (),
             )
         return ResponsibleParties(
             territorial=[
@@ -2224,6 +2301,7 @@ def build_county() -> County:
                 provenance=r.provenance,
             )
             for r in THEME_SUPERVISION
+            if r.theme not in UNSUPERVISED_THEMES
         ],
         indicators=b.indicators,
         party_committees=b.party_committees,

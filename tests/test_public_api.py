@@ -83,6 +83,7 @@ def test_the_top_level_exposes_only_the_loading_verbs_and_subpackages() -> None:
         "__version__",
         "datasets",
         "exceptions",
+        "graph",
         "load_county",
         "load_ruleset",
         "model",

@@ -18,6 +18,7 @@ from importlib.metadata import PackageNotFoundError, version
 from countypolicing import (
     datasets,
     exceptions,
+    graph,
     model,
     operations,
     rules,
@@ -35,6 +36,7 @@ __all__ = [
     "__version__",
     "datasets",
     "exceptions",
+    "graph",
     "load_county",
     "load_ruleset",
     "model",

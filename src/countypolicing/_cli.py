@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO, TypeAlias
 
-from countypolicing import __version__, _cli_rules, _cli_tasks
+from countypolicing import __version__, _cli_graph, _cli_rules, _cli_tasks
 from countypolicing.datasets import yueyanglou
 from countypolicing.exceptions import CountyPolicingError, LoadError, LoadErrorGroup
 from countypolicing.operations import summarize_county
@@ -28,6 +28,7 @@ Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"  #
 #: a ``register(subparsers)`` function that sets ``handler`` on its parsers.
 _SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     _cli_rules.register,
+    _cli_graph.register,
     _cli_tasks.register,
 )
 
@@ -142,6 +143,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     )
     results = _cli_rules.classify_county(county)
     print(_cli_rules.format_classification(county, results, lang=args.lang, top=10))
+    print()
+    print(_cli_graph.gaps_report(county, lang=args.lang))
     print()
     print(_cli_tasks.demo_text(county, lang=args.lang))
     print(

@@ -17,6 +17,8 @@ CountyPolicingError(Exception)
 │   └── LimitExceeded                       size, depth or alias-expansion limit
 ├── LoadErrorGroup(ExceptionGroup)          every LoadError of one file at once
 ├── SaveError(OSError)                      an atomic save failed; nothing was changed
+├── GraphError                              not a responsibility graph, or not exportable
+│   └── UnknownNodeError(KeyError)          a node key (or id) the graph does not hold
 ├── LedgerError                             a ledger cannot be read or written; .seq, .line, .source
 │   └── LedgerIntegrityError(ValueError)    the ledger was altered, cut short, reordered or damaged
 └── RuleError
@@ -55,6 +57,7 @@ import attrs
 __all__ = [
     "ConfigError",
     "CountyPolicingError",
+    "GraphError",
     "HitPolicyError",
     "IntegrityError",
     "LedgerError",
@@ -77,6 +80,7 @@ __all__ = [
     "SchemaVersionError",
     "TransitionError",
     "UnknownIdError",
+    "UnknownNodeError",
     "ValidationError",
 ]
 
@@ -694,6 +698,68 @@ class LedgerIntegrityError(LedgerError, ValueError):
 
     Added in version 0.1.0.
     """
+
+
+class GraphError(CountyPolicingError):
+    """The graph is not one this package can work with.
+
+    Raised for a graph of the wrong kind (not a `networkx.MultiDiGraph` made by
+    `build_responsibility_graph`, in the way `networkx.utils.not_implemented_for`
+    guards its algorithms) and for attributes an export format cannot hold.
+
+    Examples:
+        >>> import networkx as nx
+        >>> from countypolicing.graph import responsibility_gaps
+        >>> responsibility_gaps(nx.Graph())
+        Traceback (most recent call last):
+        ...
+        countypolicing.exceptions.GraphError: expected a responsibility graph (a networkx.MultiDiGraph from build_responsibility_graph), got a Graph
+
+    Added in version 0.1.0.
+    """
+
+
+class UnknownNodeError(GraphError, KeyError):
+    """A node the graph does not hold, asked for by key or by record id.
+
+    Attributes:
+        node: the node key that was looked for (``"risk:rp-017"``).
+        suggestion: the closest existing key of the same kind, when one is close.
+        reason: why the node does not fit, when it exists but is of another kind.
+
+    Examples:
+        >>> err = UnknownNodeError("risk:rp-17", suggestion="risk:rp-017")
+        >>> print(err)
+        no node 'risk:rp-17' in the responsibility graph; did you mean 'risk:rp-017'?
+        >>> isinstance(err, KeyError)
+        True
+
+    Added in version 0.1.0.
+    """
+
+    def __init__(
+        self, node: str, *, suggestion: str | None = None, reason: str | None = None
+    ) -> None:
+        self.node = node
+        self.suggestion = suggestion
+        self.reason = reason
+        super().__init__(node)
+
+    def __str__(self) -> str:
+        if self.reason is not None:
+            return f"node {self.node!r} {self.reason}"
+        hint = f"; did you mean {self.suggestion!r}?" if self.suggestion else ""
+        return f"no node {self.node!r} in the responsibility graph{hint}"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _rebuild,
+            (
+                type(self),
+                (self.node,),
+                {"suggestion": self.suggestion, "reason": self.reason},
+            ),
+        )
 
 
 def _count(n: int) -> str:

@@ -78,7 +78,10 @@ def str_tuple(value: Iterable[str]) -> tuple[str, ...]:
 
 def check_id(value: str, *, field: str, record_id: str | None = None) -> None:
     """Raise `ModelError` unless ``value`` is a well-formed id."""
-    if ID_PATTERN.fullmatch(value) is None:
+    # The annotation says str, but Python callers may pass anything: refuse it
+    # with a ModelError rather than the TypeError `re` would raise.
+    text: object = value
+    if not isinstance(text, str) or ID_PATTERN.fullmatch(text) is None:
         raise ModelError(
             f"{field} {value!r} is not a valid id: use 1-64 ASCII letters, digits, "
             "'_', '.' or '-', starting with a letter or digit",
