@@ -21,11 +21,20 @@ import importlib.util
 import random
 import time
 from collections.abc import Callable
+from functools import partial
+from typing import Literal
 
 from countypolicing.datasets import default_ruleset
 from countypolicing.rules import RuleSet, VerificationReport, ruleset_from_data, verify
 
-INTS = ("population", "rental_units", "prior_incidents", "disputes_open", "petitions", "grid_workers")
+INTS = (
+    "population",
+    "rental_units",
+    "prior_incidents",
+    "disputes_open",
+    "petitions",
+    "grid_workers",
+)
 FLOATS = ("calls_per_1000", "share_rented")
 ENUMS = {
     "kind": ["urban", "village", "fishing", "campus", "mixed", "scenic"],
@@ -89,7 +98,9 @@ def generated(n: int, seed: int, policy: str) -> RuleSet:
     )
 
 
-def best_of(repeat: int, run: Callable[[], VerificationReport]) -> tuple[float, VerificationReport]:
+def best_of(
+    repeat: int, run: Callable[[], VerificationReport]
+) -> tuple[float, VerificationReport]:
     best = float("inf")
     report = run()
     for _ in range(repeat):
@@ -113,21 +124,29 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    solvers = ["search"]
+    solvers: list[Literal["search", "z3"]] = ["search"]
     if importlib.util.find_spec("z3") is not None:
         solvers.append("z3")
     cases: list[tuple[str, RuleSet]] = [
         ("risk-point-grading (5 rules)", default_ruleset("risk-point-grading")),
-        ("community-classification (7 rules)", default_ruleset("community-classification")),
+        (
+            "community-classification (7 rules)",
+            default_ruleset("community-classification"),
+        ),
     ]
     cases += [
-        (f"generated {args.rules} rules, 12 fields, {policy}", generated(args.rules, args.seed, policy))
+        (
+            f"generated {args.rules} rules, 12 fields, {policy}",
+            generated(args.rules, args.seed, policy),
+        )
         for policy in ("first", "unique", "priority")
     ]
     for label, rs in cases:
         for solver in solvers:
-            seconds, report = best_of(args.repeat, lambda rs=rs, solver=solver: verify(rs, solver=solver))  # type: ignore[misc]
-            print(f"{label:<46} {solver:<6} {seconds * 1000:9.1f} ms   {summary(report)}")
+            seconds, report = best_of(args.repeat, partial(verify, rs, solver=solver))
+            print(
+                f"{label:<46} {solver:<6} {seconds * 1000:9.1f} ms   {summary(report)}"
+            )
 
 
 if __name__ == "__main__":

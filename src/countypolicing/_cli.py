@@ -13,7 +13,13 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO, TypeAlias
 
-from countypolicing import __version__, _cli_graph, _cli_rules, _cli_tasks
+from countypolicing import (
+    __version__,
+    _cli_graph,
+    _cli_rules,
+    _cli_ruletools,
+    _cli_tasks,
+)
 from countypolicing.datasets import yueyanglou
 from countypolicing.exceptions import CountyPolicingError, LoadError, LoadErrorGroup
 from countypolicing.operations import summarize_county
@@ -28,6 +34,7 @@ Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"  #
 #: a ``register(subparsers)`` function that sets ``handler`` on its parsers.
 _SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     _cli_rules.register,
+    _cli_ruletools.register,
     _cli_graph.register,
     _cli_tasks.register,
 )

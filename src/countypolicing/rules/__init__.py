@@ -17,6 +17,7 @@ from countypolicing.rules._classifier import (
     compile_ruleset,
 )
 from countypolicing.rules._ir import ValueType
+from countypolicing.rules._jsonlogic import JsonLogic, from_jsonlogic, to_jsonlogic
 from countypolicing.rules._parse import RuleLimits, parse_condition
 from countypolicing.rules._ruleset import (
     BUILTIN_OUTPUTS,
@@ -43,6 +44,21 @@ from countypolicing.rules._subjects import (
     dispute_record,
     risk_point_record,
 )
+from countypolicing.rules._testing import (
+    DecisionChange,
+    RuleTestReport,
+    RuleTestResult,
+    diff_rulesets,
+    run_rule_tests,
+)
+from countypolicing.rules._verify import (
+    Finding,
+    FindingKind,
+    MonotoneCheck,
+    VerificationReport,
+    VerifyLimits,
+    verify,
+)
 
 __all__ = [
     "BUILTIN_OUTPUTS",
@@ -53,25 +69,39 @@ __all__ = [
     "Classifier",
     "ClassifyFunction",
     "Decision",
+    "DecisionChange",
     "Explanation",
     "FieldSpec",
+    "Finding",
+    "FindingKind",
     "HitPolicy",
+    "JsonLogic",
     "Monotone",
+    "MonotoneCheck",
     "OutputSpec",
     "Rule",
     "RuleLimits",
     "RuleSet",
     "RuleTest",
+    "RuleTestReport",
+    "RuleTestResult",
     "RuleTrace",
     "Schema",
     "Threshold",
     "ValueType",
+    "VerificationReport",
+    "VerifyLimits",
     "builtin_schema",
     "community_record",
     "community_records",
     "compile_ruleset",
+    "diff_rulesets",
     "dispute_record",
+    "from_jsonlogic",
     "parse_condition",
     "risk_point_record",
     "ruleset_from_data",
+    "run_rule_tests",
+    "to_jsonlogic",
+    "verify",
 ]
