@@ -50,7 +50,7 @@ Added in version 0.1.0.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Self
+from typing import Self, TypeVar
 
 import attrs
 
@@ -267,22 +267,14 @@ class IntegrityError(ExceptionGroup[ModelError], CountyPolicingError, ValueError
     @property
     def problems(self) -> tuple[ModelError, ...]:
         """Every problem, flattened out of any nested groups."""
-        out: list[ModelError] = []
-        for exc in self.exceptions:
-            if isinstance(exc, IntegrityError):
-                out.extend(exc.problems)
-            elif isinstance(exc, ModelError):
-                out.append(exc)
-        return tuple(out)
+        return _leaves(self, ModelError)
 
     def derive(self, excs: Sequence[ModelError]) -> IntegrityError:  # type: ignore[override]  # narrower element type
         """Rebuild the group around a subset (used by ``except*``)."""
         return IntegrityError(self.message, excs)
 
     def __str__(self) -> str:
-        lines = [f"{self.message} ({_count(len(self.exceptions))})"]
-        lines.extend(f"  - {exc}" for exc in self.problems)
-        return "\n".join(lines)
+        return _render_group(self.message, self.problems)
 
 
 class LoadError(CountyPolicingError, ValueError):
@@ -415,22 +407,14 @@ class LoadErrorGroup(ExceptionGroup[LoadError], CountyPolicingError, ValueError)
     @property
     def problems(self) -> tuple[LoadError, ...]:
         """Every problem, flattened out of any nested groups."""
-        out: list[LoadError] = []
-        for exc in self.exceptions:
-            if isinstance(exc, LoadErrorGroup):
-                out.extend(exc.problems)
-            elif isinstance(exc, LoadError):
-                out.append(exc)
-        return tuple(out)
+        return _leaves(self, LoadError)
 
     def derive(self, excs: Sequence[LoadError]) -> LoadErrorGroup:  # type: ignore[override]  # narrower element type
         """Rebuild the group around a subset (used by ``except*``)."""
         return LoadErrorGroup(self.message, excs)
 
     def __str__(self) -> str:
-        lines = [f"{self.message} ({_count(len(self.exceptions))})"]
-        lines.extend(f"  - {exc}" for exc in self.problems)
-        return "\n".join(lines)
+        return _render_group(self.message, self.problems)
 
 
 class SaveError(CountyPolicingError, OSError):
@@ -546,22 +530,14 @@ class RuleSetError(ExceptionGroup[RuleDefinitionError], RuleError, ValueError):
     @property
     def problems(self) -> tuple[RuleDefinitionError, ...]:
         """Every problem, flattened out of any nested groups."""
-        out: list[RuleDefinitionError] = []
-        for exc in self.exceptions:
-            if isinstance(exc, RuleSetError):
-                out.extend(exc.problems)
-            elif isinstance(exc, RuleDefinitionError):
-                out.append(exc)
-        return tuple(out)
+        return _leaves(self, RuleDefinitionError)
 
     def derive(self, excs: Sequence[RuleDefinitionError]) -> RuleSetError:  # type: ignore[override]  # narrower element type
         """Rebuild the group around a subset (used by ``except*``)."""
         return RuleSetError(self.message, excs)
 
     def __str__(self) -> str:
-        lines = [f"{self.message} ({_count(len(self.exceptions))})"]
-        lines.extend(f"  - {exc}" for exc in self.problems)
-        return "\n".join(lines)
+        return _render_group(self.message, self.problems)
 
 
 class RuleEvaluationError(RuleError, ValueError):
@@ -762,8 +738,25 @@ class UnknownNodeError(GraphError, KeyError):
         )
 
 
-def _count(n: int) -> str:
-    return "1 problem" if n == 1 else f"{n} problems"
+_Leaf = TypeVar("_Leaf", bound=Exception)
+
+
+def _leaves(
+    group: BaseExceptionGroup[Exception], kind: type[_Leaf]
+) -> tuple[_Leaf, ...]:
+    """The exceptions of ``kind`` in ``group``, flattened out of nested groups."""
+    out: list[_Leaf] = []
+    for exc in group.exceptions:
+        if isinstance(exc, BaseExceptionGroup):
+            out.extend(_leaves(exc, kind))
+        elif isinstance(exc, kind):
+            out.append(exc)
+    return tuple(out)
+
+
+def _render_group(message: str, problems: Sequence[Exception]) -> str:
+    count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
+    return "\n".join([f"{message} ({count})", *(f"  - {exc}" for exc in problems)])
 
 
 def _format_path(path: Sequence[str | int]) -> str:
