@@ -86,10 +86,12 @@ def test_the_top_level_exposes_only_the_loading_verbs_and_subpackages() -> None:
         "graph",
         "load_county",
         "load_ruleset",
+        "load_scenario",
         "model",
         "operations",
         "rules",
         "serialization",
+        "simulation",
         "storage",
     }
 

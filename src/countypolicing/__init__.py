@@ -23,9 +23,10 @@ from countypolicing import (
     operations,
     rules,
     serialization,
+    simulation,
     storage,
 )
-from countypolicing.serialization import load_county, load_ruleset
+from countypolicing.serialization import load_county, load_ruleset, load_scenario
 
 try:
     __version__ = version("countypolicing")
@@ -39,9 +40,11 @@ __all__ = [
     "graph",
     "load_county",
     "load_ruleset",
+    "load_scenario",
     "model",
     "operations",
     "rules",
     "serialization",
+    "simulation",
     "storage",
 ]

@@ -15,9 +15,11 @@ from typing import TextIO, TypeAlias
 
 from countypolicing import (
     __version__,
+    _cli_disputes,
     _cli_graph,
     _cli_rules,
     _cli_ruletools,
+    _cli_simulate,
     _cli_tasks,
 )
 from countypolicing.datasets import yueyanglou
@@ -36,7 +38,9 @@ _SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     _cli_rules.register,
     _cli_ruletools.register,
     _cli_graph.register,
+    _cli_disputes.register,
     _cli_tasks.register,
+    _cli_simulate.register,
 )
 
 EXIT_OK = 0
@@ -153,7 +157,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     print()
     print(_cli_graph.gaps_report(county, lang=args.lang))
     print()
+    print(_cli_disputes.demo_text(county, lang=args.lang))
+    print()
     print(_cli_tasks.demo_text(county, lang=args.lang))
+    print("\n" + _cli_simulate.demo_text(lang=args.lang))
     print(
         "\nThe bundled data is an example: records marked synthetic or inferred are "
         "not facts about Yueyanglou."

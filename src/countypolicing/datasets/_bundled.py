@@ -14,7 +14,11 @@ from countypolicing.serialization import load_county, load_ruleset
 __all__ = ["DEFAULT_RULESETS", "default_ruleset", "yueyanglou", "yueyanglou_path"]
 
 #: The shipped default rulesets (package data), by name.
-DEFAULT_RULESETS: Final = ("community-classification", "risk-point-grading")
+DEFAULT_RULESETS: Final = (
+    "community-classification",
+    "dispute-routing",
+    "risk-point-grading",
+)
 
 
 def yueyanglou_path() -> Path:
@@ -45,7 +49,10 @@ def yueyanglou() -> County:
 
 @cache
 def default_ruleset(name: str) -> RuleSet:
-    """A shipped default ruleset: ``risk-point-grading`` or ``community-classification``.
+    """A shipped default ruleset: one of `DEFAULT_RULESETS`.
+
+    ``risk-point-grading`` (the likelihood x severity matrix),
+    ``community-classification`` (一类/二类/三类) and ``dispute-routing`` (大调解).
 
     Their provenance is ``inferred``: the district's own scheme is not published.
 

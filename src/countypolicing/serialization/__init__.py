@@ -15,6 +15,7 @@ from countypolicing.serialization._county_io import (
     save_county,
 )
 from countypolicing.serialization._rules_io import load_ruleset
+from countypolicing.serialization._scenario_io import load_scenario
 from countypolicing.serialization._schema import SCHEMA_NAMES, json_schema
 from countypolicing.serialization._tables import (
     INDICATORS_CSV,
@@ -36,6 +37,7 @@ __all__ = [
     "load_county",
     "load_indicators_csv",
     "load_ruleset",
+    "load_scenario",
     "make_converter",
     "parse_indicators_csv",
     "save_county",
