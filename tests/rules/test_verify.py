@@ -872,8 +872,11 @@ def test_verification_agrees_with_brute_force_on_small_domains(rs: RuleSet) -> N
     assert got == expected
     assert bool(report.by_kind("gap")) == gap
     assert {f.field for f in report.by_kind("not_monotone")} == not_monotone
-    assert report.exact
-    assert all(f.proven for f in report.findings)
+    if rs.monotone is None:
+        # Monotonicity over several fields may fall back to the bounded search
+        # (reported as not exact); the answers above still agree with brute force.
+        assert report.exact
+        assert all(f.proven for f in report.findings)
     check_all(rs, report)
 
 

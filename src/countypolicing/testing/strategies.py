@@ -27,14 +27,18 @@ Added in version 0.1.0.
 
 from __future__ import annotations
 
+import keyword
+import math
 import string
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from enum import Enum
 from functools import cache
-from typing import Final, TypeVar
+from typing import Any, Final, TypeAlias, TypeVar
 
 import attrs
+import numpy as np
+import numpy.typing as npt
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
@@ -150,12 +154,16 @@ from countypolicing.model import (
     WorkPlan,
     replay_task,
 )
+from countypolicing.rules import FieldSpec, Schema, ValueType
 
 __all__ = [
+    "Pool",
     "aware_datetimes",
     "campaigns",
+    "columns_for",
     "communities",
     "community_indicators",
+    "conditions",
     "counties",
     "dates",
     "departments",
@@ -186,9 +194,13 @@ __all__ = [
     "people",
     "police_stations",
     "policy_documents",
+    "records_for",
     "rentals",
     "responsible_parties",
     "risk_points",
+    "rule_schemas",
+    "rulesets",
+    "schema_data",
     "security_pledges",
     "seized_items",
     "sub_bureaus",
@@ -205,8 +217,8 @@ __all__ = [
 _T = TypeVar("_T")
 _E = TypeVar("_E", bound=Enum)
 
-#: Pools of ids to draw references from; ``None`` means any well-formed id.
-Pool = Sequence[str] | None
+#: A pool of ids to draw references from; ``None`` means any well-formed id.
+Pool: TypeAlias = Sequence[str] | None
 
 _ID_FIRST: Final = string.ascii_letters + string.digits
 _ID_REST: Final = _ID_FIRST + "_.-"
@@ -296,7 +308,7 @@ def _check_pool(name: str, pool: Pool, *, min_size: int = 1) -> None:
         raise InvalidArgument(msg)
 
 
-def _check_positive(name: str, value: int) -> None:
+def _check_non_negative(name: str, value: int) -> None:
     if value < 0:
         msg = f"{name} must be >= 0, got {value}"
         raise InvalidArgument(msg)
@@ -1659,7 +1671,7 @@ def risk_points(
     """
     _check_pool("community_ids", community_ids)
     _check_pool("themes", themes)
-    _check_positive("max_steps", max_steps)
+    _check_non_negative("max_steps", max_steps)
     return _risk_point(
         community_ids=community_ids,
         themes=themes,
@@ -2094,7 +2106,7 @@ def disputes(
     """
     _check_pool("community_ids", community_ids)
     _check_pool("party_ids", party_ids, min_size=2)
-    _check_positive("max_steps", max_steps)
+    _check_non_negative("max_steps", max_steps)
     return _dispute(
         community_ids=community_ids,
         party_ids=party_ids,
@@ -2674,7 +2686,7 @@ def tasks(
     """
     _check_pool("key_item_ids", key_item_ids)
     _check_pool("org_ids", org_ids)
-    _check_positive("max_steps", max_steps)
+    _check_non_negative("max_steps", max_steps)
     return _task(key_item_ids=key_item_ids, org_ids=org_ids, max_steps=max_steps)
 
 
@@ -2761,7 +2773,7 @@ def ledgers(
         msg = "task_ids must be distinct"
         raise InvalidArgument(msg)
     _check_pool("actor_ids", actor_ids)
-    _check_positive("max_per_task", max_per_task)
+    _check_non_negative("max_per_task", max_per_task)
     return _ledger(
         task_ids=list(task_ids), actor_ids=actor_ids, max_per_task=max_per_task
     )
@@ -3174,6 +3186,743 @@ def counties(
 
     Added in version 0.1.0.
     """
-    _check_positive("max_communities", max_communities)
-    _check_positive("max_records", max_records)
+    _check_non_negative("max_communities", max_communities)
+    _check_non_negative("max_records", max_records)
     return _county(max_communities=max_communities, max_records=max_records)
+
+
+# ------------------------------------------------------------------- rule engine
+# Numbers stay small (ints within +-60, floats in quarter steps within +-1000,
+# products of a few such operands, exponents up to 2) so that no generated
+# expression overflows the int64 and float64 arithmetic of
+# `Classifier.classify_columns`: both evaluators then must agree exactly.
+
+#: Names the rule language reserves (functions, literals) or Python refuses.
+_RESERVED_NAMES: Final = frozenset(
+    {*keyword.kwlist, *keyword.softkwlist, "abs", "min", "max", "round"}
+    | {"between", "is_missing", "True", "False", "None"}
+)
+_FIELD_NAMES: Final = st.from_regex(r"[a-z][a-z0-9_]{0,7}", fullmatch=True).filter(
+    lambda name: name not in _RESERVED_NAMES
+)
+#: Texts for ``str`` fields and enum values: quotes, CJK and blanks included.
+_RULE_TEXTS: Final = ("", "a", "b", "a b", "警情", "it's", 'say "hi"', "Ω")
+_ENUM_VALUES: Final = ("low", "mid", "high", "红", "橙", "黄", "blue", "n/a")
+_OUTPUT_VALUES: Final = ("red", "orange", "yellow", "blue", "一类", "二类")
+_RULE_INTS: Final = st.integers(-3, 12) | st.integers(-60, 60)
+_RULE_FLOATS: Final = st.integers(-4000, 4000).map(lambda k: k / 4)
+_COMPARE_TEXT: Final = ("==", "!=", "<", "<=", ">", ">=")
+_ARITH_TEXT: Final = ("+", "-", "*", "/", "//", "%")
+
+
+def _field_data(spec: FieldSpec) -> object:
+    """The ``fields:`` entry of one field, as a rule file writes it."""
+    if spec.values is None and not spec.optional:
+        return str(spec.type)
+    data: dict[str, object] = (
+        {"enum": list(spec.values)}
+        if spec.values is not None
+        else {"type": str(spec.type)}
+    )
+    if spec.ordered:
+        data["ordered"] = True
+    if spec.optional:
+        data["optional"] = True
+    return data
+
+
+def schema_data(schema: Schema) -> dict[str, object]:
+    """The ``fields:`` mapping of a rule file that declares ``schema`` inline.
+
+    Args:
+        schema: the schema, for example one drawn from `rule_schemas`.
+
+    Returns:
+        Plain data for the ``fields:`` key of `ruleset_from_data`.
+
+    Examples:
+        >>> from countypolicing.rules import FieldSpec, Schema, ValueType
+        >>> schema_data(
+        ...     Schema(
+        ...         "inline",
+        ...         (
+        ...             FieldSpec("n", ValueType.INT),
+        ...             FieldSpec("k", ValueType.STR, values=("a", "b"), optional=True),
+        ...         ),
+        ...     )
+        ... )
+        {'n': 'int', 'k': {'enum': ['a', 'b'], 'optional': True}}
+
+    Added in version 0.1.0.
+    """
+    return {spec.name: _field_data(spec) for spec in schema.fields}
+
+
+@st.composite
+def _field_spec(draw: st.DrawFn, name: str) -> FieldSpec:
+    kind = draw(st.sampled_from(("int", "float", "bool", "str", "enum")))
+    optional = draw(st.booleans())
+    if kind == "enum":
+        values = draw(
+            st.lists(st.sampled_from(_ENUM_VALUES), min_size=1, max_size=4, unique=True)
+        )
+        return FieldSpec(
+            name,
+            ValueType.STR,
+            values=tuple(values),
+            ordered=draw(st.booleans()),
+            optional=optional,
+        )
+    return FieldSpec(name, ValueType(kind), optional=optional)
+
+
+@st.composite
+def _rule_schemas(draw: st.DrawFn, min_fields: int, max_fields: int) -> Schema:
+    names = draw(
+        st.lists(_FIELD_NAMES, min_size=min_fields, max_size=max_fields, unique=True)
+    )
+    return Schema("inline", tuple(draw(_field_spec(name)) for name in names))
+
+
+def rule_schemas(
+    *, min_fields: int = 1, max_fields: int = 6
+) -> st.SearchStrategy[Schema]:
+    """Inline rule schemas: int, float, bool, str and enum fields, some optional.
+
+    Field names are lower-case ASCII identifiers that are neither Python keywords
+    nor names the rule language reserves; enum fields have one to four values and
+    are sometimes ordered.
+
+    Args:
+        min_fields: the fewest fields (at least 1).
+        max_fields: the most fields.
+
+    Returns:
+        A strategy for `countypolicing.rules.Schema` objects named ``inline``.
+
+    Examples:
+        >>> from hypothesis import given, settings
+        >>> @settings(max_examples=10)
+        ... @given(rule_schemas(max_fields=3))
+        ... def check(schema):
+        ...     assert 1 <= len(schema.fields) <= 3
+        >>> check()
+
+    Added in version 0.1.0.
+    """
+    if min_fields < 1:
+        msg = f"min_fields must be >= 1, got {min_fields}"
+        raise InvalidArgument(msg)
+    _check_non_negative("max_fields - min_fields", max_fields - min_fields)
+    return _rule_schemas(min_fields, max_fields)
+
+
+def _quote(text: str) -> str:
+    return repr(text)
+
+
+def _is_zero(text: str) -> bool:
+    """Whether ``text`` folds to the literal 0 (``-(0)``, ``0.0``...)."""
+    try:
+        return float(text.replace("-", "").replace("(", "").replace(")", "")) == 0
+    except ValueError:
+        return False
+
+
+_KINDS: Final[dict[str, Callable[[FieldSpec], bool]]] = {
+    "num": lambda spec: spec.type.numeric,
+    "bool": lambda spec: spec.type is ValueType.BOOL,
+    "str": lambda spec: spec.type is ValueType.STR and spec.values is None,
+    "enum": lambda spec: spec.values is not None,
+    "ordered": lambda spec: spec.values is not None and spec.ordered,
+}
+
+
+class _Exprs:
+    """Draws well-typed expression text over one schema.
+
+    ``guarded`` is the set of optional fields an enclosing ``is_missing`` test has
+    shown to be present; only those optional fields may be read.
+    """
+
+    def __init__(self, draw: st.DrawFn, schema: Schema) -> None:
+        self.draw = draw
+        self.schema = schema
+
+    def usable(self, guarded: frozenset[str], kind: str) -> list[FieldSpec]:
+        test = _KINDS[kind]
+        return [
+            spec
+            for spec in self.schema.fields
+            if (not spec.optional or spec.name in guarded) and test(spec)
+        ]
+
+    def unguarded(self, guarded: frozenset[str]) -> list[FieldSpec]:
+        return [s for s in self.schema.fields if s.optional and s.name not in guarded]
+
+    def choose(self, options: list[str]) -> str:
+        return self.draw(st.sampled_from(options))
+
+    # -- numbers
+    def literal(self, *, nonzero: bool = False) -> str:
+        value: float = self.draw(_RULE_INTS | _RULE_FLOATS)
+        if nonzero and value == 0:
+            value = self.draw(st.sampled_from((1, -2, 3, 0.5, -1.25)))
+        return repr(value)
+
+    def number(self, guarded: frozenset[str], leaves: int, depth: int = 2) -> str:  # noqa: C901, PLR0911  # one case per construct
+        """A numeric expression: at most ``leaves`` operands multiplied together."""
+        fields = self.usable(guarded, "num")
+        options = ["literal"] + (["field"] * 3 if fields else [])
+        if depth > 0:
+            options += ["neg", "abs", "round"]
+            if leaves >= 2:  # noqa: PLR2004  # a binary operation needs two operands
+                options += ["arith", "arith", "arith", "pow", "minmax", "ifelse"]
+        kind = self.choose(options)
+        if kind == "literal":
+            return self.literal()
+        if kind == "field":
+            return self.draw(st.sampled_from(fields)).name
+        inner = depth - 1
+        if kind == "neg":
+            return f"-({self.number(guarded, leaves, inner)})"
+        if kind in {"abs", "round"}:
+            return f"{kind}({self.number(guarded, leaves, inner)})"
+        if kind == "pow":
+            use_field: bool = bool(fields) and self.draw(st.booleans())
+            base = (
+                self.draw(st.sampled_from(fields)).name if use_field else self.literal()
+            )
+            return f"({base}) ** {self.draw(st.integers(0, 2))}"
+        half = leaves // 2
+        if kind == "minmax":
+            name = self.choose(["min", "max"])
+            count = self.draw(st.integers(2, 3))
+            args = [self.number(guarded, half, inner) for _ in range(count)]
+            return f"{name}({', '.join(args)})"
+        if kind == "ifelse":
+            test = self.condition(guarded, 0, leaves=1)
+            then = self.number(guarded, half, inner)
+            orelse = self.number(guarded, half, inner)
+            return f"(({then}) if ({test}) else ({orelse}))"
+        op = self.choose(list(_ARITH_TEXT))
+        left = self.number(guarded, half, inner)
+        right = self.number(guarded, half, inner)
+        if op in {"/", "//", "%"} and (_is_zero(right) or self.draw(st.booleans())):
+            right = self.literal(nonzero=True)  # a literal zero divisor is refused
+        return f"({left}) {op} ({right})"
+
+    # -- conditions
+    def atom(self, guarded: frozenset[str], leaves: int = 2) -> str:  # noqa: C901, PLR0911  # one case per kind
+        enums = self.usable(guarded, "enum")
+        ordered = self.usable(guarded, "ordered")
+        texts = self.usable(guarded, "str")
+        bools = self.usable(guarded, "bool")
+        options = ["compare", "compare", "chain", "in_num", "between", "literal"]
+        options += ["enum", "enum", "enum_in"] if enums else []
+        options += ["ordered"] if ordered else []
+        options += ["text", "text_in"] if texts else []
+        options += ["bool", "bool"] if bools else []
+        kind = self.choose(options)
+        if kind == "compare":
+            op = self.choose(list(_COMPARE_TEXT))
+            left, right = (self.number(guarded, leaves) for _ in range(2))
+            return f"({left}) {op} ({right})"
+        if kind == "chain":
+            a, b, c = (self.number(guarded, 1) for _ in range(3))
+            op1, op2 = self.choose(["<", "<="]), self.choose(["<", "<=", "!="])
+            return f"({a}) {op1} ({b}) {op2} ({c})"
+        if kind == "in_num":
+            numbers = self.draw(st.lists(_RULE_INTS | _RULE_FLOATS, max_size=4))
+            operand = self.number(guarded, leaves)
+            return self.membership(operand, [repr(v) for v in numbers])
+        if kind == "between":
+            a, b, c = (self.number(guarded, 1) for _ in range(3))
+            return f"between({a}, {b}, {c})"
+        if kind == "literal":
+            return self.choose(["True", "False"])
+        if kind in {"enum", "ordered"}:
+            spec = self.draw(st.sampled_from(ordered if kind == "ordered" else enums))
+            assert spec.values is not None  # noqa: S101  # an enum field
+            ops = list(_COMPARE_TEXT) if kind == "ordered" else ["==", "!="]
+            value = _quote(self.draw(st.sampled_from(spec.values)))
+            op = self.choose(ops)
+            if self.draw(st.booleans()):
+                return f"{spec.name} {op} {value}"
+            if self.draw(st.booleans()):
+                return f"{value} {op} {spec.name}"
+            return f"{spec.name} {op} {spec.name}"
+        if kind == "enum_in":
+            spec = self.draw(st.sampled_from(enums))
+            assert spec.values is not None  # noqa: S101  # an enum field
+            values = self.draw(st.lists(st.sampled_from(spec.values), max_size=3))
+            return self.membership(spec.name, [_quote(v) for v in values])
+        if kind == "text":
+            spec = self.draw(st.sampled_from(texts))
+            value = _quote(self.draw(st.sampled_from(_RULE_TEXTS)))
+            return f"{spec.name} {self.choose(['==', '!='])} {value}"
+        if kind == "text_in":
+            spec = self.draw(st.sampled_from(texts))
+            values = self.draw(st.lists(st.sampled_from(_RULE_TEXTS), max_size=3))
+            return self.membership(spec.name, [_quote(v) for v in values])
+        spec = self.draw(st.sampled_from(bools))
+        if self.draw(st.booleans()):
+            return spec.name
+        return (
+            f"{spec.name} {self.choose(['==', '!='])} {self.choose(['True', 'False'])}"
+        )
+
+    def membership(self, operand: str, values: list[str]) -> str:
+        keyword_ = self.choose(["in", "not in"])
+        brackets = self.choose(["()", "[]", "{}"]) if values else "()"
+        inner = ", ".join(values) + (
+            "," if len(values) == 1 and brackets == "()" else ""
+        )
+        return f"({operand}) {keyword_} {brackets[0]}{inner}{brackets[1]}"
+
+    def condition(self, guarded: frozenset[str], depth: int, leaves: int = 2) -> str:  # noqa: PLR0911  # one case per construct
+        """A boolean expression nested at most ``depth`` levels of and/or/not."""
+        options = ["atom", "atom", "atom"]
+        if depth > 0:
+            options += ["not", "and", "or", "ifelse", "equal"]
+            if self.unguarded(guarded):
+                options += ["guard", "guard"]
+        kind = self.choose(options)
+        if kind == "atom":
+            if self.unguarded(guarded) and self.draw(st.integers(0, 4)) == 0:
+                name = self.draw(st.sampled_from(self.unguarded(guarded))).name
+                return self.choose([f"is_missing({name})", f"not is_missing({name})"])
+            return self.atom(guarded, leaves)
+        inner = depth - 1
+        if kind == "not":
+            return f"not ({self.condition(guarded, inner)})"
+        if kind in {"and", "or"}:
+            count = self.draw(st.integers(2, 3))
+            parts = [f"({self.condition(guarded, inner)})" for _ in range(count)]
+            return f" {kind} ".join(parts)
+        if kind == "ifelse":
+            a, b, c = (self.condition(guarded, inner) for _ in range(3))
+            return f"({a}) if ({b}) else ({c})"
+        if kind == "equal":
+            a, b = (self.condition(guarded, inner) for _ in range(2))
+            return f"({a}) {self.choose(['==', '!='])} ({b})"
+        spec = self.draw(st.sampled_from(self.unguarded(guarded)))
+        name = spec.name
+        present = guarded | {name}
+        body = self.condition(present, inner)
+        other = self.condition(guarded, inner)
+        return self.choose(
+            [
+                f"not is_missing({name}) and ({body})",
+                f"is_missing({name}) or ({body})",
+                f"({body}) if not is_missing({name}) else ({other})",
+                f"({other}) if is_missing({name}) else ({body})",
+            ]
+        )
+
+    # -- the structured form
+    def structured_atom(self, guarded: frozenset[str]) -> object:
+        specs = [s for s in self.schema.fields if not s.optional or s.name in guarded]
+        if not specs:
+            return self.draw(st.booleans())
+        spec = self.draw(st.sampled_from(specs))
+        value: object
+        if spec.type.numeric:
+            op = self.choose([*_COMPARE_TEXT, "in", "not_in"])
+            if op in {"in", "not_in"}:
+                value = self.draw(st.lists(_RULE_INTS | _RULE_FLOATS, max_size=3))
+            elif self.draw(st.integers(0, 3)) == 0:
+                others = self.usable(guarded, "num")
+                value = {"field": self.draw(st.sampled_from(others)).name}
+            else:
+                value = self.draw(_RULE_INTS | _RULE_FLOATS)
+        elif spec.type is ValueType.BOOL:
+            op = self.choose(["==", "!="])
+            value = self.draw(st.booleans())
+        else:
+            pool = spec.values if spec.values is not None else _RULE_TEXTS
+            ops = ["==", "!=", "in", "not_in"]
+            if spec.ordered:
+                ops += ["<", "<=", ">", ">="]
+            op = self.choose(ops)
+            if op in {"in", "not_in"}:
+                value = self.draw(st.lists(st.sampled_from(pool), max_size=3))
+            else:
+                value = self.draw(st.sampled_from(pool))
+        return {"field": spec.name, "op": op, "value": value}
+
+    def structured(self, guarded: frozenset[str], depth: int) -> object:
+        options = ["atom", "atom", "text"]
+        if depth > 0:
+            options += ["all", "any", "not"]
+            if self.unguarded(guarded):
+                options += ["guard"]
+        kind = self.choose(options)
+        if kind == "atom":
+            return self.structured_atom(guarded)
+        if kind == "text":
+            return self.condition(guarded, min(depth, 1))
+        inner = depth - 1
+        if kind in {"all", "any"}:
+            count = self.draw(st.integers(1, 3))
+            return {kind: [self.structured(guarded, inner) for _ in range(count)]}
+        if kind == "not":
+            return {"not": self.structured(guarded, inner)}
+        name = self.draw(st.sampled_from(self.unguarded(guarded))).name
+        body = self.structured(guarded | {name}, inner)
+        test: dict[str, object] = {"field": name, "op": "is_missing"}
+        if self.draw(st.booleans()):
+            return {"all": [{"not": test}, body]}
+        return {"any": [test, body]}
+
+
+@st.composite
+def _conditions(
+    draw: st.DrawFn, schema: Schema, *, structured: bool | None, max_depth: int
+) -> str | dict[str, object] | bool:
+    exprs = _Exprs(draw, schema)
+    use_structure = draw(st.booleans()) if structured is None else structured
+    if use_structure:
+        return exprs.structured(frozenset(), max_depth)  # type: ignore[return-value]  # a mapping or bool
+    return exprs.condition(frozenset(), max_depth)
+
+
+def conditions(
+    schema: Schema, *, structured: bool | None = None, max_depth: int = 3
+) -> st.SearchStrategy[str | dict[str, object] | bool]:
+    """Well-typed conditions over ``schema``, as expression text or structured data.
+
+    Expression text uses every construct of the language: comparisons (chained
+    too), arithmetic including ``/``, ``//`` and ``%`` whose divisor may be zero at
+    run time (never a literal zero, which is refused), ``**`` with a literal
+    exponent, unary minus, ``and``/``or``/``not``, ``in``/``not in`` over tuples,
+    lists and sets, ``between``, ``abs``/``min``/``max``/``round``, ``x if c else
+    y`` and ``is_missing``. Optional fields are only read under a guard such as
+    ``not is_missing(f) and ...``. The structured form nests ``all``/``any``/
+    ``not`` over ``{field, op, value}`` atoms and expression strings.
+
+    Args:
+        schema: the fields the condition may read.
+        structured: ``True`` for the structured form only, ``False`` for
+            expression text only, ``None`` for both.
+        max_depth: how deeply ``and``/``or``/``not``/``if`` may nest.
+
+    Returns:
+        A strategy for conditions that `parse_condition` accepts for ``schema``.
+
+    Examples:
+        >>> from hypothesis import given, settings
+        >>> from countypolicing.rules import FieldSpec, Schema, ValueType
+        >>> from countypolicing.rules import parse_condition
+        >>> schema = Schema("inline", (FieldSpec("n", ValueType.INT),))
+        >>> @settings(max_examples=20)
+        ... @given(conditions(schema))
+        ... def check(condition):
+        ...     parse_condition(condition, schema)
+        >>> check()
+
+    Added in version 0.1.0.
+    """
+    _check_non_negative("max_depth", max_depth)
+    return _conditions(schema, structured=structured, max_depth=max_depth)
+
+
+_HIT_POLICIES: Final = ("unique", "first", "priority", "any", "collect")
+_AGGREGATES: Final = ("list", "count", "sum", "min", "max")
+
+
+@st.composite
+def _output(draw: st.DrawFn) -> tuple[object, tuple[str, ...]]:
+    if draw(st.integers(0, 3)) == 0:
+        return "risk_level", ("major", "significant", "general", "low")
+    values = tuple(
+        draw(
+            st.lists(
+                st.sampled_from(_OUTPUT_VALUES), min_size=1, max_size=4, unique=True
+            )
+        )
+    )
+    return {"name": "level", "values": list(values)}, values
+
+
+def _score(draw: st.DrawFn) -> float:
+    value: float = draw(st.integers(-5, 10) | st.integers(-40, 40).map(lambda k: k / 4))
+    return value
+
+
+@st.composite
+def _matrix(
+    draw: st.DrawFn, schema: Schema, values: tuple[str, ...]
+) -> dict[str, object] | None:
+    ints = [s.name for s in schema.fields if s.type is ValueType.INT and not s.optional]
+    if len(ints) < 2 or len(values) < 2:  # noqa: PLR2004  # two axes, two levels
+        return None
+    likelihood, severity = draw(st.permutations(ints))[:2]
+    scale = draw(st.integers(2, 6))
+    levels = draw(
+        st.lists(
+            st.sampled_from(values), min_size=1, max_size=len(values) - 1, unique=True
+        )
+    )
+    rest = [v for v in values if v not in levels]
+    least = draw(
+        st.lists(
+            st.integers(1, scale * scale),
+            min_size=len(levels),
+            max_size=len(levels),
+            unique=True,
+        )
+    )
+    return {
+        "likelihood": likelihood,
+        "severity": severity,
+        "scale": scale,
+        "cutoffs": dict(zip(levels, least, strict=True)),
+        "otherwise": draw(st.sampled_from(rest)),
+    }
+
+
+@st.composite
+def _rulesets(
+    draw: st.DrawFn,
+    *,
+    schema: Schema | None,
+    hit_policies: tuple[str, ...],
+    aggregates: tuple[str, ...],
+    min_rules: int,
+    max_rules: int,
+    default: bool | None,
+    structured: bool | None,
+    max_depth: int,
+) -> dict[str, object]:
+    schema = draw(rule_schemas()) if schema is None else schema
+    policy = draw(st.sampled_from(hit_policies))
+    aggregate = draw(st.sampled_from(aggregates)) if policy == "collect" else None
+    output, values = draw(_output())
+    data: dict[str, object] = {
+        "ruleset": draw(st.sampled_from(("generated", "规则集", "r-1"))),
+        "version": draw(st.sampled_from(("1", "2020.1", "v2"))),
+        "fields": schema_data(schema),
+        "hit_policy": policy,
+    }
+    numeric = aggregate in {"sum", "min", "max"}
+    thresholds = aggregate == "sum" and draw(st.booleans())
+    needs_output = aggregate in {None, "list", "count"} or thresholds
+    wants_default = draw(st.booleans()) if default is None else default
+    if needs_output or wants_default or draw(st.booleans()):
+        data["output"] = output
+    if aggregate is not None:
+        data["aggregate"] = aggregate
+    if "output" in data and wants_default:
+        data["default"] = draw(st.sampled_from(values))
+    if thresholds:
+        bands = draw(
+            st.lists(
+                st.integers(-10, 20), min_size=1, max_size=len(values), unique=True
+            )
+        )
+        data["thresholds"] = [
+            {"at_least": least, "then": draw(st.sampled_from(values))}
+            for least in sorted(bands, reverse=True)
+        ]
+    if policy == "first" and not numeric and draw(st.integers(0, 5)) == 0:
+        matrix = draw(_matrix(schema, values))
+        if matrix is not None:
+            data["matrix"] = matrix
+            return data
+    count = draw(st.integers(min_rules, max_rules))
+    rules: list[dict[str, object]] = []
+    for index in range(count):
+        rule: dict[str, object] = {
+            "id": f"R{index + 1}",
+            "when": draw(
+                _conditions(schema, structured=structured, max_depth=max_depth)
+            ),
+        }
+        if numeric:
+            rule["score"] = _score(draw)
+        else:
+            rule["then"] = draw(st.sampled_from(values))
+        if draw(st.integers(0, 3)) == 0:
+            rule["because"] = draw(
+                st.sampled_from(
+                    (
+                        "many police calls",
+                        "警情多",
+                        {"zh": "纠纷积压", "en": "a backlog"},
+                    )
+                )
+            )
+        rules.append(rule)
+    data["rules"] = rules
+    return data
+
+
+def rulesets(
+    *,
+    schema: Schema | None = None,
+    hit_policies: Sequence[str] = _HIT_POLICIES,
+    aggregates: Sequence[str] = _AGGREGATES,
+    min_rules: int = 1,
+    max_rules: int = 4,
+    default: bool | None = None,
+    structured: bool | None = None,
+    max_depth: int = 2,
+) -> st.SearchStrategy[dict[str, object]]:
+    """Plain ruleset data that `ruleset_from_data` accepts.
+
+    Every hit policy and ``collect`` aggregate occurs, scorecards (``sum`` with
+    ``thresholds``) and risk matrices included; a default is declared or not;
+    rules carry ``because`` texts now and then. The schema is declared inline
+    (``fields:``), so ``ruleset_from_data(data).schema`` gives it back.
+
+    Args:
+        schema: the fields the rules read; drawn from `rule_schemas` if ``None``.
+        hit_policies: the hit policies to draw from.
+        aggregates: the ``collect`` aggregates to draw from.
+        min_rules: the fewest rules (at least 1).
+        max_rules: the most rules.
+        default: ``True``/``False`` to always/never declare a default (when the
+            ruleset has an output), ``None`` for either.
+        structured: as for `conditions`.
+        max_depth: as for `conditions`.
+
+    Returns:
+        A strategy for mappings shaped like a rule file.
+
+    Examples:
+        >>> from hypothesis import given, settings
+        >>> from countypolicing.rules import ruleset_from_data
+        >>> @settings(max_examples=10)
+        ... @given(rulesets(hit_policies=["priority"]))
+        ... def check(data):
+        ...     assert ruleset_from_data(data).hit_policy == "priority"
+        >>> check()
+
+    Added in version 0.1.0.
+    """
+    if min_rules < 1:
+        msg = f"min_rules must be >= 1, got {min_rules}"
+        raise InvalidArgument(msg)
+    _check_non_negative("max_rules - min_rules", max_rules - min_rules)
+    policies = tuple(hit_policies)
+    unknown = set(policies) - set(_HIT_POLICIES) or set(aggregates) - set(_AGGREGATES)
+    if not policies or not aggregates or unknown:
+        msg = f"unknown or no hit policies/aggregates: {sorted(unknown)}"
+        raise InvalidArgument(msg)
+    return _rulesets(
+        schema=schema,
+        hit_policies=policies,
+        aggregates=tuple(aggregates),
+        min_rules=min_rules,
+        max_rules=max_rules,
+        default=default,
+        structured=structured,
+        max_depth=max_depth,
+    )
+
+
+def _value(spec: FieldSpec) -> st.SearchStrategy[object]:
+    strategy: st.SearchStrategy[object]
+    if spec.values is not None:
+        strategy = st.sampled_from(spec.values)
+    elif spec.type is ValueType.INT:
+        strategy = _RULE_INTS
+    elif spec.type is ValueType.FLOAT:
+        strategy = _RULE_FLOATS
+    elif spec.type is ValueType.BOOL:
+        strategy = st.booleans()
+    else:
+        strategy = st.sampled_from(_RULE_TEXTS)
+    return _opt(strategy) if spec.optional else strategy
+
+
+def records_for(schema: Schema) -> st.SearchStrategy[dict[str, object]]:
+    """Valid records of ``schema``: one value for every field.
+
+    Ints are Python ints, floats finite Python floats (quarter steps), bools
+    ``True``/``False``, enum fields one of their values, texts from a small pool
+    so that equality tests hit; ``None`` only in optional fields.
+
+    Args:
+        schema: the schema, for example ``ruleset_from_data(data).schema``.
+
+    Returns:
+        A strategy for plain ``dict`` records.
+
+    Examples:
+        >>> from hypothesis import given, settings
+        >>> from countypolicing.rules import FieldSpec, Schema, ValueType
+        >>> schema = Schema("inline", (FieldSpec("n", ValueType.INT, optional=True),))
+        >>> @settings(max_examples=10)
+        ... @given(records_for(schema))
+        ... def check(record):
+        ...     assert record["n"] is None or isinstance(record["n"], int)
+        >>> check()
+
+    Added in version 0.1.0.
+    """
+    return st.fixed_dictionaries({spec.name: _value(spec) for spec in schema.fields})
+
+
+def _column(draw: st.DrawFn, spec: FieldSpec, values: list[object]) -> npt.NDArray[Any]:
+    missing = [v is None for v in values]
+    if spec.type.numeric:
+        if any(missing) or spec.type is ValueType.FLOAT:
+            if any(missing) and draw(st.booleans()):
+                return np.array(values, dtype=object)  # None marks the missing
+            return np.array(
+                [math.nan if v is None else float(v) for v in values],  # type: ignore[arg-type]  # numbers
+                dtype=np.float64,
+            )
+        return np.array(values, dtype=np.int64)
+    if spec.type is ValueType.BOOL and not any(missing):
+        return np.array(values, dtype=bool)
+    if spec.type is ValueType.STR and not any(missing) and draw(st.booleans()):
+        return np.array(values, dtype=str)
+    return np.array(values, dtype=object)
+
+
+@st.composite
+def _columns_for(
+    draw: st.DrawFn, schema: Schema, n: int
+) -> dict[str, npt.NDArray[Any]]:
+    rows = draw(st.lists(records_for(schema), min_size=n, max_size=n))
+    return {
+        spec.name: _column(draw, spec, [row[spec.name] for row in rows])
+        for spec in schema.fields
+    }
+
+
+def columns_for(
+    schema: Schema, n: int
+) -> st.SearchStrategy[dict[str, npt.NDArray[Any]]]:
+    """Valid columns of ``schema``: ``n`` rows, one numpy array per field.
+
+    Ints are ``int64`` arrays, floats ``float64``; a missing optional number is
+    ``NaN`` in a ``float64`` array or ``None`` in an ``object`` array. Bools are
+    ``bool`` arrays (``object`` with ``None`` when some are missing); texts and
+    enum values ``str`` or ``object`` arrays.
+
+    Args:
+        schema: the schema.
+        n: the number of rows (0 or more).
+
+    Returns:
+        A strategy for mappings of field name to 1-dimensional arrays, ready for
+        `Classifier.classify_columns`.
+
+    Examples:
+        >>> from hypothesis import given, settings
+        >>> from countypolicing.rules import FieldSpec, Schema, ValueType
+        >>> schema = Schema("inline", (FieldSpec("x", ValueType.FLOAT),))
+        >>> @settings(max_examples=10)
+        ... @given(columns_for(schema, 3))
+        ... def check(columns):
+        ...     assert columns["x"].dtype.kind == "f" and len(columns["x"]) == 3
+        >>> check()
+
+    Added in version 0.1.0.
+    """
+    _check_non_negative("n", n)
+    return _columns_for(schema, n)
