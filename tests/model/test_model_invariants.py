@@ -554,7 +554,7 @@ def _ranked_enums() -> list[type[m.RankedEnum]]:
 
 
 def _member_params() -> list[Any]:
-    params = []
+    params: list[Any] = []
     for cls in _labelled_enums():
         params.extend(
             pytest.param(member, id=f"{cls.__name__}.{member.name}") for member in cls
