@@ -215,7 +215,7 @@ def test_the_escape_corpus_is_refused_at_compile_time_without_running_anything(
 ) -> None:
     start = time.perf_counter()
     error = parse_error(text)
-    assert time.perf_counter() - start < 1
+    assert time.perf_counter() - start < 3
     assert type(error) is kind
     assert error.column == column
 
@@ -230,7 +230,7 @@ def test_the_escape_corpus_through_a_rule_file_names_rule_file_line_and_column(
     for source, name in ((rule_file(text), "<text>"), (path, str(path))):
         start = time.perf_counter()
         error = load_error(source)
-        assert time.perf_counter() - start < 1
+        assert time.perf_counter() - start < 3
         assert type(error) is kind
         check_located(error, name, column)
 
@@ -325,7 +325,7 @@ def test_size_bombs_are_refused_in_under_10_ms(
     assert fastest(lambda: parse_condition(text, SCHEMA)) < 0.010
     start = time.perf_counter()
     located = load_error(rule_file(text))
-    assert time.perf_counter() - start < 1
+    assert time.perf_counter() - start < 3
     assert type(located) is kind
     check_located(located, "<text>", column)
 
@@ -362,7 +362,7 @@ DEEP = {
 def test_deep_long_and_large_expressions_are_limit_errors(text: str) -> None:
     error = parse_error(text)
     assert isinstance(error, RuleLimitError)
-    assert fastest(lambda: parse_condition(text, SCHEMA)) < 0.1
+    assert fastest(lambda: parse_condition(text, SCHEMA)) < 0.5
 
 
 def test_nesting_up_to_the_limit_is_accepted() -> None:
@@ -407,7 +407,7 @@ def test_there_is_no_regex_operator_so_no_redos() -> None:
     for text in ('name =~ "(a+)+$"', "name ~= '(a+)+$'", "match(name, '(a+)+$')"):
         start = time.perf_counter()
         error = parse_error(text)
-        assert time.perf_counter() - start < 0.1
+        assert time.perf_counter() - start < 0.5
         assert isinstance(error, RuleSyntaxError)
     located = load_error(rule_file('name =~ "(a+)+$"'))
     assert isinstance(located, RuleSyntaxError)
@@ -640,7 +640,7 @@ def test_one_rule_more_than_the_limit_is_refused_before_any_parsing() -> None:
     start = time.perf_counter()
     with pytest.raises(RuleSetError) as info:
         ruleset_from_data(data)
-    assert time.perf_counter() - start < 1
+    assert time.perf_counter() - start < 3
     [problem] = info.value.problems
     assert isinstance(problem, RuleLimitError)
     assert problem.path == ("rules",)
@@ -721,7 +721,7 @@ def test_there_is_no_iteration_so_no_rule_can_walk_a_million_items() -> None:
     ):
         start = time.perf_counter()
         assert isinstance(parse_error(text), (RuleLimitError, RuleSyntaxError))
-        assert time.perf_counter() - start < 0.1
+        assert time.perf_counter() - start < 0.5
     values: list[object] = [1] * 1001
     with pytest.raises(RuleLimitError, match="more than 1000 values"):
         parse_condition({"field": "x", "op": "in", "value": values}, SCHEMA)

@@ -613,7 +613,7 @@ def test_dnf_blow_up_raises_a_limit_error_quickly_with_default_limits() -> None:
     start = time.perf_counter()
     with pytest.raises(RuleLimitError, match="disjunctive normal form"):
         verify(rs)
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < 5.0  # no hang; generous for loaded machines
 
 
 def test_case_split_blow_up_raises_a_limit_error() -> None:
@@ -625,7 +625,7 @@ def test_case_split_blow_up_raises_a_limit_error() -> None:
     start = time.perf_counter()
     with pytest.raises(RuleLimitError, match="cases"):
         verify(rs, limits=VerifyLimits(max_cases=20))
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < 5.0  # no hang; generous for loaded machines
 
 
 def test_region_splitting_is_bounded_by_max_steps() -> None:
@@ -637,7 +637,7 @@ def test_region_splitting_is_bounded_by_max_steps() -> None:
     start = time.perf_counter()
     with pytest.raises(RuleLimitError, match="max_steps"):
         verify(rs, limits=VerifyLimits(max_steps=2000))
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < 5.0  # no hang; generous for loaded machines
 
 
 def test_verify_does_not_import_z3_when_told_to_search() -> None:

@@ -375,7 +375,7 @@ def test_a_sparse_gigabyte_file_is_rejected_instantly(tmp_path: Path) -> None:
     finally:
         tracemalloc.stop()
     assert info.value.actual == 2**30
-    assert elapsed < 0.1
+    assert elapsed < 0.5
     assert peak < 2**20
 
 
