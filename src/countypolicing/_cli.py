@@ -10,13 +10,16 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TextIO, TypeAlias
 
 from countypolicing import (
     __version__,
     _cli_disputes,
     _cli_graph,
+    _cli_report,
     _cli_rules,
     _cli_ruletools,
     _cli_simulate,
@@ -41,6 +44,7 @@ _SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     _cli_disputes.register,
     _cli_tasks.register,
     _cli_simulate.register,
+    _cli_report.register,
 )
 
 EXIT_OK = 0
@@ -74,6 +78,13 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--lang", choices=("en", "zh"), default="en", help="label language"
     )
+    demo.add_argument(
+        "--out",
+        default=None,
+        help="where to write the HTML report (default: a countypolicing-demo "
+        "directory in the system's temporary directory)",
+    )
+    demo.add_argument("--no-report", action="store_true", help="skip the HTML report")
     demo.set_defaults(handler=_cmd_demo)
 
     validate = sub.add_parser(
@@ -161,6 +172,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     print()
     print(_cli_tasks.demo_text(county, lang=args.lang))
     print("\n" + _cli_simulate.demo_text(lang=args.lang))
+    if not args.no_report:
+        print("\n" + _demo_report(args))
     print(
         "\nThe bundled data is an example: records marked synthetic or inferred are "
         "not facts about Yueyanglou."
@@ -168,6 +181,22 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         else "\n示例数据：标注为虚构示例(synthetic)或推断(inferred)的记录不是岳阳楼区的事实。"
     )
     return EXIT_OK
+
+
+def _demo_report(args: argparse.Namespace) -> str:
+    zh = args.lang == "zh"
+    out = (
+        Path(args.out)
+        if args.out
+        else Path(tempfile.gettempdir()) / "countypolicing-demo"
+    )
+    try:
+        from countypolicing.report import write_demo_report  # noqa: PLC0415  # optional extra
+
+        path = write_demo_report(out, lang="both")
+    except ImportError as exc:
+        return f"HTML 报告未生成：{exc}" if zh else f"HTML report not written: {exc}"
+    return f"挂图报告（HTML）：{path}" if zh else f"Battle-chart report (HTML): {path}"
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
