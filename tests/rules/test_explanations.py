@@ -248,13 +248,6 @@ def test_a_pickled_decision_keeps_its_explanation(clf: Classifier) -> None:
         assert copy.explanation.decided_by == decision.explanation.decided_by
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported: the 'not read' marker _MISSING (_classifier.py) is a plain "
-    "instance of _Missing; pickling copies it, so after a round trip "
-    "Explanation.values no longer filters it out: values gain ('kind', <not "
-    "read>) and text() says 'Values read: ..., kind=<not read>'",
-)
 def test_a_pickled_decision_explains_itself_in_the_same_words(clf: Classifier) -> None:
     decision = clf.classify(RECORDS[0], explain=True)
     copy: Decision = pickle.loads(pickle.dumps(decision))  # noqa: S301  # our own bytes
@@ -265,13 +258,6 @@ def test_a_pickled_decision_explains_itself_in_the_same_words(clf: Classifier) -
     assert copy.explanation.text("zh") == decision.explanation.text("zh")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported: an Explanation is a tuple that starts with its classifier's "
-    "serial number (_classifier.py _rebuild_explanation / _LIVE); unpickling "
-    "builds a new classifier with a new number, so a pickled explained Decision "
-    "is != the original although every field and text is the same",
-)
 def test_a_pickled_explained_decision_equals_the_original(clf: Classifier) -> None:
     decision = clf.classify(RECORDS[0], explain=True)
     assert pickle.loads(pickle.dumps(decision)) == decision  # noqa: S301

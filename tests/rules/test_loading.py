@@ -148,7 +148,7 @@ BAD_PROBLEMS = [
     (15, 11, "rules[1].then", "R2", RuleTypeError, "'medium' is not an output value", None),
     (20, 11, "rules[2].when.all[1]", "R3", RuleTypeError, "unknown field 'agee'; did you mean 'age'?", None),
     (22, 9, "rules[3].id", "R1", RuleSyntaxError, "rule id 'R1' is used twice (first at rules[0])", None),
-    (24, 10, "rules[3].thn", None, RuleSyntaxError, "unknown key 'thn'; did you mean 'then'?", None),
+    (24, 10, "rules[3].thn", "R1", RuleSyntaxError, "unknown key 'thn'; did you mean 'then'?", None),
     (22, 5, "rules[3]", "R1", RuleSyntaxError, "the rule decides nothing", None),
     (27, 19, "tests[0].given.agee", None, RuleTypeError, "unknown field 'agee'; did you mean 'age'?", None),
 ]  # fmt: skip
@@ -203,12 +203,6 @@ def test_a_rule_set_error_is_a_value_error_and_a_group_of_definition_errors() ->
     assert all(isinstance(e, RuleDefinitionError) for e in info.value.exceptions)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported: _ruleset.py _rules() calls _unknown_keys(item, _RULE_KEYS, "
-    "path, p) without the rule id, so `thn:` inside rule R1 is reported with no "
-    "rule id (every other problem of that rule names it)",
-)
 def test_an_unknown_key_inside_a_rule_names_the_rule() -> None:
     with pytest.raises(RuleSetError) as info:
         load_ruleset(BAD)
@@ -216,18 +210,14 @@ def test_an_unknown_key_inside_a_rule_names_the_rule() -> None:
     assert problem.rule_id == "R1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported: _ruleset.py _field_spec() reports unknown keys of a field "
-    "declaration as \"unknown key(s) ['optinal']\" with no did-you-mean, unlike "
-    "every other unknown key (_unknown_keys)",
-)
 def test_an_unknown_key_in_a_field_declaration_suggests_the_right_one() -> None:
     text = GOOD.replace("{type: int, optional: true}", "{type: int, optinal: true}")
     with pytest.raises(RuleSetError) as info:
         load_ruleset(text)
-    [problem] = info.value.problems
-    assert "did you mean 'optional'?" in problem.message
+    first = info.value.problems[0]
+    assert "did you mean 'optional'?" in first.message
+    assert first.location is not None
+    assert first.location.path == "fields.key_persons.optinal"
 
 
 UNKNOWN_KEYS = [
@@ -341,13 +331,12 @@ rules:
     assert clf.classify({"answer": "yes"}).output == "no"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported: an unquoted `version: 2020.10` is read as the float 2020.1 and "
-    "_ruleset.py _text() turns it back with str(), so the ruleset (and every "
-    "decision) says version '2020.1': October becomes January. The loader could "
-    "take the scalar as written (YamlDocument.raw_scalar) or refuse a bare number",
-)
 def test_an_unquoted_version_keeps_its_trailing_zero() -> None:
+    # YAML reads `2020.10` as the float 2020.1: the loader keeps the text as written
     rs = load_ruleset(GOOD.replace('version: "2020.1"', "version: 2020.10"))
     assert rs.version == "2020.10"
+
+
+def test_an_unquoted_whole_number_version_is_read_as_text() -> None:
+    rs = load_ruleset(GOOD.replace('version: "2020.1"', "version: 3"))
+    assert rs.version == "3"

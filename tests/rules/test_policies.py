@@ -486,12 +486,6 @@ def test_the_content_hash_changes_when_the_rules_change(old: str, new: str) -> N
     assert load_ruleset(changed).content_hash != load_ruleset(RULE_FILE).content_hash
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported: RuleSet.normalized() (_ruleset.py) lists the schema in "
-    "declaration order, so writing `fields: {b: float, a: int}` instead of "
-    "`{a: int, b: float}` changes the content hash though nothing else changes",
-)
 def test_the_content_hash_ignores_the_order_fields_are_declared_in() -> None:
     swapped = RULE_FILE.replace(
         "fields: {a: int, b: float}", "fields: {b: float, a: int}"

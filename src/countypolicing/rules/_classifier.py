@@ -601,6 +601,10 @@ def _load_lines(ctx: _Context, names: Sequence[str], rule_index: int) -> list[st
     return lines
 
 
+#: The deepest nest of ``if``s one rule generates (Python's indentation limit is 100).
+_MAX_NESTED_IFS: Final = 16
+
+
 def _rule_lines(  # one private generator step
     ctx: _Context,
     writer: ExprWriter,
@@ -618,6 +622,10 @@ def _rule_lines(  # one private generator step
     before the first ``if`` (the only ones later rules may rely on).
     """
     conjuncts = rule.when.items if isinstance(rule.when, And) else (rule.when,)
+    if len(conjuncts) > _MAX_NESTED_IFS:
+        # Python refuses code indented much deeper; the tail shares one `if`.
+        tail = And(conjuncts[_MAX_NESTED_IFS - 1 :])
+        conjuncts = (*conjuncts[: _MAX_NESTED_IFS - 1], tail)
     lines: list[str] = []
     if trace_hit:
         lines.extend((f"_r = {index}", f"_h{index} = False"))
@@ -676,23 +684,33 @@ def _build(  # noqa: C901, PLR0915  # the generator, in order
             lines.append(" = ".join(ctx.variables.values()) + " = _MISSING")
         if not first:
             lines.append("_m = []")
+        # The explained path leaves a one-pass loop with `break` instead of
+        # returning from each rule: one copy of the value tuple, not one per rule.
+        body: list[str] = []
         loaded: set[str] = set()
         for index, rule in enumerate(rules):
             if first:
                 on_match = (
-                    f"return _NEW(_DEC, (_O{index}, _I{index}, _RID, _VER, _HASH, "
-                    f"_S{index}, _NEW(_EXP, (_OWNER, {values_tuple}, _O{index}, "
-                    f"_I{index}))))"
-                    if explained
-                    else f"return _D[{index}]"
+                    f"_i = {index}; break" if explained else f"return _D[{index}]"
                 )
             else:
                 on_match = f"_m.append({index})"
-            lines.extend(
+            body.extend(
                 _rule_lines(
                     ctx, writer, rule, index, loaded, on_match=on_match, trace_hit=False
                 )
             )
+        if explained and first:
+            lines.append("_i = -1")
+            lines.append("for _once in _ONCE:")
+            lines.extend("    " + line for line in body)
+            lines.append("_d = _D[_i] if _i >= 0 else _none()")
+            lines.append(
+                f"return _NEW(_DEC, (_d[0], _d[1], _RID, _VER, _HASH, _d[5], "
+                f"_NEW(_EXP, (_OWNER, {values_tuple}, _d[0], _d[1]))))"
+            )
+            return lines
+        lines.extend(body)
         end = "_none()" if first else "_finish(_m)"
         lines.append(
             f"return _E({end}, {values_tuple})" if explained else f"return {end}"
@@ -708,7 +726,7 @@ def _build(  # noqa: C901, PLR0915  # the generator, in order
         # Register just before writing: rules may share atom objects.
         slots.append(trace_writer.register_atoms(rule.when))
         atom_texts.append(tuple(render(a) for a in atoms(rule.when)))
-        on_match = "return _RESULT" if first else "pass"
+        on_match = "break" if first else "pass"
         tbody.extend(
             _rule_lines(
                 ctx,
@@ -720,14 +738,20 @@ def _build(  # noqa: C901, PLR0915  # the generator, in order
                 trace_hit=True,
             )
         )
-    tbody.append("return _RESULT")
     atom_names = [f"_a{i}" for i in range(trace_writer.atom_count)]
     hit_names = [f"_h{i}" for i in range(len(rules))]
     result = f"({_tuple_src(atom_names)}, {_tuple_src(hit_names)})"
     prelude = [
         " = ".join(names) + " = None" for names in (atom_names, hit_names) if names
     ]
-    tbody = prelude + [line.replace("_RESULT", result) for line in tbody]
+    # One pass of a loop: a matching rule `break`s to the single return below, so
+    # the (long) result tuple is written once, not once per rule.
+    tbody = [
+        *prelude,
+        "for _once in _ONCE:",
+        *("    " + line for line in tbody or ["pass"]),
+        f"return {result}",
+    ]
 
     explain_lines = body_lines(explained=True)
     fast_lines = [
@@ -849,6 +873,7 @@ def _build(  # noqa: C901, PLR0915  # the generator, in order
     namespace.update(
         {
             "_NEW": tuple.__new__,
+            "_ONCE": (None,),
             "_DEC": Decision,
             "_EXP": Explanation,
             "_OWNER": owner,
@@ -948,6 +973,9 @@ def _normalised(
 class _Missing:
     def __repr__(self) -> str:
         return "<not read>"
+
+    def __reduce__(self) -> str:
+        return "_MISSING"  # pickles as the module's one instance
 
 
 _MISSING: Final = _Missing()

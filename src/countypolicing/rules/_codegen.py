@@ -125,14 +125,13 @@ class ExprWriter:
             return f"(_a{self.atom_index[id(node)]} := {text})"
         return text
 
-    def value(self, node: Node) -> str:  # noqa: PLR0911  # one case per node kind
+    def value(self, node: Node) -> str:  # noqa: C901, PLR0911  # one case per node kind
         """Python source for any node."""
         if isinstance(node, Const):
-            return (
-                repr(node.value)
-                if not isinstance(node.value, str)
-                else self.constant(node.value)
-            )
+            if isinstance(node.value, str):
+                return self.constant(node.value)
+            # brackets keep a negative base of a power negative: (-2) ** 2 == 4
+            return f"({node.value!r})" if node.value < 0 else repr(node.value)
         if isinstance(node, Field):
             return self.variables[node.name]
         if isinstance(node, Arith):

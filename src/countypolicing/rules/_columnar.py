@@ -106,6 +106,15 @@ def _columns_of(columns: object, names: tuple[str, ...]) -> dict[str, Array]:
     return out
 
 
+def _is_gap(value: object) -> bool:
+    """None, NaN or pandas' NA: how a missing text value arrives in a column."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    return type(value).__name__ == "NAType"
+
+
 def _is_number(value: object, kind: ValueType) -> bool:
     """Whether ``value`` may fill a number field of type ``kind`` (never a bool)."""
     if isinstance(value, (bool, np.bool_)):
@@ -150,8 +159,8 @@ def _prepare(field: Field, raw: Array) -> tuple[Array, Array, Array]:  # noqa: C
             if field.type is ValueType.INT:
                 finite = np.where(nan, 0.0, raw)
                 invalid |= ~nan & (finite != np.floor(finite))
-        else:  # bool, text, dates: not numbers
-            return raw, missing, np.ones(n, dtype=bool)
+        else:  # bool, text, dates: not numbers (placeholder values, all invalid)
+            return np.zeros(n), missing, np.ones(n, dtype=bool)
         if field.optional:
             missing |= np.isnan(values) if values.dtype.kind == "f" else nan
             invalid |= nan & ~missing
@@ -169,7 +178,7 @@ def _prepare(field: Field, raw: Array) -> tuple[Array, Array, Array]:  # noqa: C
         if kind == "b":
             return raw, missing, invalid
         if kind != "O":
-            return raw, missing, np.ones(n, dtype=bool)
+            return np.zeros(n, dtype=bool), missing, np.ones(n, dtype=bool)
         none = np.array([v is None for v in raw], dtype=bool)
         ok = np.array([v is True or v is False for v in raw], dtype=bool)
         values = np.array([v is True for v in raw], dtype=bool)
@@ -182,8 +191,9 @@ def _prepare(field: Field, raw: Array) -> tuple[Array, Array, Array]:  # noqa: C
             invalid |= ~np.isin(raw, np.array(field.values))
         return raw, missing, invalid
     if kind != "O":
-        return raw, missing, np.ones(n, dtype=bool)
-    none = np.array([v is None for v in raw], dtype=bool)
+        return np.full(n, "", dtype=object), missing, np.ones(n, dtype=bool)
+    # pandas marks a missing text value with NaN (or pd.NA), not None.
+    none = np.array([_is_gap(v) for v in raw], dtype=bool)
     if field.values is not None:
         ok = np.isin(raw, np.array(field.values, dtype=object))
     else:
@@ -287,7 +297,18 @@ class _Evaluator:
                 if node.name == "abs":
                     return np.abs(args[0])
                 if node.name == "round":
-                    return np.rint(np.asarray(args[0], dtype=float)).astype(np.int64)
+                    rounded = np.rint(np.asarray(args[0], dtype=float))
+                    too_big = np.broadcast_to(
+                        ~(np.abs(rounded) < _INT_LIMIT), (self.n,)
+                    )
+                    if too_big.any():
+                        if not self.exact:
+                            raise _Unsafe
+                        self.fail(
+                            live & too_big, "integer too large for column evaluation"
+                        )
+                        rounded = np.where(too_big, 0.0, rounded)
+                    return rounded.astype(np.int64)
                 combine = np.minimum if node.name == "min" else np.maximum
                 out = args[0]
                 for arg in args[1:]:
@@ -322,19 +343,28 @@ class _Evaluator:
                 func = np.floor_divide if node.op == "//" else np.mod
                 return func(left, safe)
             if node.op == "**":
-                return np.power(left, right)
-            result = {"+": np.add, "-": np.subtract, "*": np.multiply}[node.op](
-                left, right
-            )
-        if node.type is ValueType.INT:
-            check = np.abs(np.asarray(left, dtype=float)) + np.abs(
-                np.asarray(right, dtype=float)
-            )
-            if node.op == "*":
-                check = np.abs(
-                    np.asarray(left, dtype=float) * np.asarray(right, dtype=float)
+                result = np.power(left, right)
+            else:
+                result = {"+": np.add, "-": np.subtract, "*": np.multiply}[node.op](
+                    left, right
                 )
-            too_big = np.broadcast_to(check >= _INT_LIMIT, (self.n,))
+            as_float_left = np.asarray(left, dtype=float)
+            as_float_right = np.asarray(right, dtype=float)
+            if node.op == "**":
+                check = np.abs(np.power(as_float_left, as_float_right))
+            elif node.op == "*":
+                check = np.abs(as_float_left * as_float_right)
+            else:
+                check = np.abs(as_float_left) + np.abs(as_float_right)
+        if node.type is ValueType.INT or node.op == "**":
+            # Beyond what int64 holds exactly (or a float power overflowing to
+            # infinity): the per-record path would not wrap, so neither may this.
+            too_big = np.broadcast_to(
+                (check >= _INT_LIMIT)
+                if node.type is ValueType.INT
+                else ~np.isfinite(check),
+                (self.n,),
+            )
             if too_big.any():
                 if self.exact:
                     self.fail(live & too_big, "integer too large for column evaluation")
@@ -492,8 +522,12 @@ def _collect(clf: Classifier, matched: list[int]) -> object:  # noqa: PLR0911  #
 
 
 def _length(columns: object) -> int:
+    """The number of rows when the rules read no column at all."""
+    if isinstance(columns, Mapping):
+        first = next(iter(columns.values()), None)
+        return 0 if first is None else len(np.asarray(first))
     try:
-        return len(columns)  # type: ignore[arg-type]  # a DataFrame or mapping
+        return len(columns)  # type: ignore[arg-type]  # a DataFrame: its rows
     except TypeError:
         return 0
 

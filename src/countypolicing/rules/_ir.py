@@ -323,7 +323,9 @@ def _wrap(text: str, inner: int, outer: int, *, right: bool = False) -> str:
 
 def _render(node: Node) -> tuple[str, int]:  # noqa: C901, PLR0911  # one case per node kind
     if isinstance(node, Const):
-        return _literal(node.value), _PRECEDENCE["atom"]
+        text = _literal(node.value)
+        # A negative number binds like unary minus: (-2) ** 2 keeps its brackets.
+        return text, _PRECEDENCE["neg"] if text.startswith("-") else _PRECEDENCE["atom"]
     if isinstance(node, Field):
         return node.name, _PRECEDENCE["atom"]
     if isinstance(node, Arith):

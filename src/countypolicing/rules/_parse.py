@@ -311,6 +311,13 @@ class _Converter:
                     column,
                 )
             return Const(value, ValueType.STR)
+        if value is None:
+            raise _Error(
+                RuleTypeError,
+                "None is not a value a field can be compared with; "
+                "use is_missing(field) to test for a missing value",
+                column,
+            )
         raise _Error(
             RuleSyntaxError,
             f"literal of type {type(value).__name__} not allowed",
@@ -399,6 +406,14 @@ class _Converter:
         right = self.expr(node.right)
         self.numeric(left, col, f"'{op}'")
         self.numeric(right, col, f"'{op}'")
+        if op == "**" and any(
+            isinstance(n, Arith) and n.op == "**" for n in walk(left)
+        ):
+            raise _Error(
+                RuleLimitError,
+                "a power of a power is not allowed (its size has no useful bound)",
+                col,
+            )
         if op == "**" and not (
             isinstance(right, Const)
             and right.type is ValueType.INT
@@ -425,6 +440,15 @@ class _Converter:
         parts: list[Node] = []
         left_ast = node.left
         left = self.expr(left_ast)
+        if len(node.ops) > 1 and any(
+            isinstance(o, (ast.In, ast.NotIn)) for o in node.ops
+        ):
+            raise _Error(
+                RuleSyntaxError,
+                "'in' / 'not in' cannot be chained with other comparisons; "
+                "join them with 'and'",
+                col,
+            )
         for op_node, right_ast in zip(node.ops, node.comparators, strict=True):
             if isinstance(op_node, (ast.In, ast.NotIn)):
                 parts.append(
@@ -432,7 +456,7 @@ class _Converter:
                         left, right_ast, negated=isinstance(op_node, ast.NotIn)
                     )
                 )
-                right = left  # 'a in (..) < b' is nonsense; typing below rejects it
+                right = left  # unreachable in a chain: refused above
             else:
                 right = self.expr(right_ast)
                 parts.append(self.comparison(_COMPARE[type(op_node)], left, right, col))
@@ -654,6 +678,8 @@ class _Converter:
                     RuleTypeError, f"{name} is never missing (it is not optional)"
                 )
             return IsMissing(field)
+        if "value" not in raw:
+            raise _Error(RuleSyntaxError, f"op {op!r} needs a 'value'")
         if op in {"in", "not_in"}:
             if not isinstance(value, list):
                 raise _Error(RuleSyntaxError, f"'{op}' needs a list value")

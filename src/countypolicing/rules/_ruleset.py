@@ -232,10 +232,10 @@ class RuleSet:
             "ruleset": self.id,
             "version": self.version,
             "effective": self.effective.isoformat() if self.effective else None,
-            "schema": [
+            "schema": sorted(
                 [f.name, f.type, list(f.values or ()), f.ordered, f.optional]
                 for f in self.schema.fields
-            ],
+            ),
             "output": None
             if self.output is None
             else [self.output.name, list(self.output.values)],
@@ -318,13 +318,23 @@ class _Problems:
 
 
 def _unknown_keys(
-    raw: Mapping[str, object], allowed: tuple[str, ...], path: Path, p: _Problems
+    raw: Mapping[str, object],
+    allowed: tuple[str, ...],
+    path: Path,
+    p: _Problems,
+    *,
+    rule_id: str | None = None,
 ) -> None:
     for key in raw:
         if key not in allowed:
             close = difflib.get_close_matches(str(key), allowed, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            p.add(RuleSyntaxError, f"unknown key {key!a}{hint}", (*path, str(key)))
+            p.add(
+                RuleSyntaxError,
+                f"unknown key {key!a}{hint}",
+                (*path, str(key)),
+                rule_id,
+            )
 
 
 def _text(
@@ -339,7 +349,9 @@ def _text(
         and not isinstance(raw, bool)
         and path[-1] == "version"
     ):
-        return str(raw)  # a bare `version: 1.2` is clearly meant as text
+        # a bare `version: 1.2` is clearly meant as text (the YAML loader passes
+        # the scalar as written, so `2020.10` keeps its trailing zero)
+        return str(raw)
     if not isinstance(raw, str) or not raw.strip():
         p.add(RuleSyntaxError, f"expected non-empty text, got {raw!r}", path)
         return None
@@ -354,7 +366,7 @@ def _schema(raw: Mapping[str, object], p: _Problems) -> Schema | None:
         )
         return None
     if subject is not None:
-        if subject not in BUILTIN_SUBJECTS:
+        if not isinstance(subject, str) or subject not in BUILTIN_SUBJECTS:
             close = difflib.get_close_matches(str(subject), list(BUILTIN_SUBJECTS), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             p.add(
@@ -391,10 +403,10 @@ def _field_spec(name: str, raw: object, path: Path, p: _Problems) -> FieldSpec |
     optional = False
     description = ""
     if isinstance(raw, Mapping):
-        extra = set(raw) - {"type", "enum", "optional", "ordered", "description"}
-        if extra:
-            p.add(RuleSyntaxError, f"unknown key(s) {sorted(extra)}", path)
-            return None
+        known = ("type", "enum", "optional", "ordered", "description")
+        # report misspelt keys but keep the field declared, so rules and tests
+        # that use it do not pile up follow-on "unknown field" problems
+        _unknown_keys(raw, known, path, p)
         optional = raw.get("optional", False) is True
         description = str(raw.get("description", ""))
         if "enum" in raw:
@@ -420,7 +432,7 @@ def _field_spec(name: str, raw: object, path: Path, p: _Problems) -> FieldSpec |
                 description=description,
             )
         raw = raw.get("type")
-    if raw not in _FIELD_TYPES:
+    if not isinstance(raw, str) or raw not in _FIELD_TYPES:
         p.add(
             RuleSyntaxError,
             f"unknown type {raw!r}; use int, float, bool, str or {{enum: [...]}}",
@@ -553,7 +565,7 @@ def _rules(  # noqa: C901, PLR0912  # every rule check in one place
                 rule_id,
             )
         seen.setdefault(rule_id, index)
-        _unknown_keys(item, _RULE_KEYS, path, p)
+        _unknown_keys(item, _RULE_KEYS, path, p, rule_id=rule_id)
         if "when" not in item:
             p.add(RuleSyntaxError, "the rule has no 'when'", path, rule_id)
             continue

@@ -91,8 +91,15 @@ def ruleset_from_document(
             "a rule file is a mapping (ruleset:, version:, rules:, ...)",
             location=doc.locate(()),
         )
+    data = doc.data
+    version = data.get("version")
+    if isinstance(version, (int, float)) and not isinstance(version, bool):
+        # `version: 2020.10` is the number 2020.1: keep the text as written
+        written = doc.raw_scalar(["version"])
+        if written is not None:
+            data = {**data, "version": written}
     try:
-        return ruleset_from_data(doc.data, limits=rule_limits)
+        return ruleset_from_data(data, limits=rule_limits)
     except RuleSetError as group:
         located = [
             problem.located(
