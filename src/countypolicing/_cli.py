@@ -154,17 +154,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     county = yueyanglou()
     summary = summarize_county(county, lang=args.lang)
     print(summary.text(lang=args.lang))
-    zh = args.lang == "zh"
-    print(
-        "\n"
-        + (
-            "风险分类（默认规则集，前十）"
-            if zh
-            else "Risk classification (shipped rulesets, top 10)"
-        )
-    )
-    results = _cli_rules.classify_county(county)
-    print(_cli_rules.format_classification(county, results, lang=args.lang, top=10))
+    print()
+    print(_cli_rules.demo_text(county, lang=args.lang))
     print()
     print(_cli_graph.gaps_report(county, lang=args.lang))
     print()

@@ -861,3 +861,24 @@ def test_generated_rulesets_compile_and_evaluate_random_records_safely(
     text = data.draw(conditions(schema, structured=False))
     assert isinstance(text, str)
     parse_condition(f"({text}) and True", schema)
+
+
+@pytest.mark.parametrize("hit_policy", ["first", "unique", "priority", "any"])
+def test_a_ruleset_without_rules_compiles_and_answers_its_default(
+    hit_policy: str,
+) -> None:
+    rs = ruleset_from_data(
+        {
+            "ruleset": "empty",
+            "version": "1",
+            "fields": {"a": "int"},
+            "output": {"name": "o", "values": ["x", "y"]},
+            "hit_policy": hit_policy,
+            "default": "y",
+            "rules": [],
+        }
+    )
+    clf = compile_ruleset(rs)
+    assert clf.classify({"a": 1}).output == "y"
+    assert clf.explain({"a": 1}).output == "y"
+    assert list(clf.classify_columns({"a": [1, 2]})) == ["y", "y"]

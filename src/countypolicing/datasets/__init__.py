@@ -9,9 +9,16 @@ Added in version 0.1.0.
 
 from countypolicing.datasets._bundled import (
     DEFAULT_RULESETS,
+    default_indicator_set,
     default_ruleset,
     yueyanglou,
     yueyanglou_path,
 )
 
-__all__ = ["DEFAULT_RULESETS", "default_ruleset", "yueyanglou", "yueyanglou_path"]
+__all__ = [
+    "DEFAULT_RULESETS",
+    "default_indicator_set",
+    "default_ruleset",
+    "yueyanglou",
+    "yueyanglou_path",
+]

@@ -8,10 +8,17 @@ from pathlib import Path
 from typing import Final
 
 from countypolicing.model import County
+from countypolicing.operations import IndicatorSet
 from countypolicing.rules import RuleSet
-from countypolicing.serialization import load_county, load_ruleset
+from countypolicing.serialization import load_county, load_indicator_set, load_ruleset
 
-__all__ = ["DEFAULT_RULESETS", "default_ruleset", "yueyanglou", "yueyanglou_path"]
+__all__ = [
+    "DEFAULT_RULESETS",
+    "default_indicator_set",
+    "default_ruleset",
+    "yueyanglou",
+    "yueyanglou_path",
+]
 
 #: The shipped default rulesets (package data), by name.
 DEFAULT_RULESETS: Final = (
@@ -65,3 +72,18 @@ def default_ruleset(name: str) -> RuleSet:
         raise KeyError(msg)
     path = files("countypolicing.datasets").joinpath("rules", f"{name}.yaml")
     return load_ruleset(Path(str(path)))
+
+
+def default_indicator_set() -> IndicatorSet:
+    """The shipped performance-assessment indicator set (综合绩效考核).
+
+    Its provenance is ``inferred``: the district's own indicators are not published.
+
+    Examples:
+        >>> len(default_indicator_set().indicators) > 0
+        True
+    """
+    path = files("countypolicing.datasets").joinpath(
+        "rules", "assessment-indicators.yaml"
+    )
+    return load_indicator_set(Path(str(path)))

@@ -703,7 +703,7 @@ def _build(  # noqa: C901, PLR0915  # the generator, in order
         if explained and first:
             lines.append("_i = -1")
             lines.append("for _once in _ONCE:")
-            lines.extend("    " + line for line in body)
+            lines.extend("    " + line for line in body or ["pass"])
             lines.append("_d = _D[_i] if _i >= 0 else _none()")
             lines.append(
                 f"return _NEW(_DEC, (_d[0], _d[1], _RID, _VER, _HASH, _d[5], "

@@ -454,7 +454,9 @@ def classify_columns(clf: Classifier, columns: object) -> Array:  # noqa: C901, 
                         f"({', '.join(sorted(map(str, chosen)))}), but the hit policy is any"
                     )
                     raise HitPolicyError(msg, record_index=row)
-        if policy is HitPolicy.PRIORITY:
+        if not rules:  # nothing can match: every row takes the default
+            winner = np.zeros(n, dtype=np.intp)
+        elif policy is HitPolicy.PRIORITY:
             assert rs.output is not None  # noqa: S101  # validated
             order = np.array([rs.output.priority(str(r.then)) for r in rules])
             keyed = np.where(

@@ -5,6 +5,13 @@ This is the only subpackage that imports ``yaml`` and ``cattrs``.
 Added in version 0.1.0.
 """
 
+from countypolicing.serialization._assessment_io import (
+    SCREENING_FORMAT,
+    load_indicator_set,
+    load_screening,
+    save_screening,
+    screening_to_text,
+)
 from countypolicing.serialization._converters import configure_converter, make_converter
 from countypolicing.serialization._county_io import (
     COUNTY_FILES,
@@ -29,16 +36,21 @@ __all__ = [
     "INDICATORS_CSV",
     "SCHEMA_NAMES",
     "SCHEMA_VERSION",
+    "SCREENING_FORMAT",
     "LoadLimits",
     "configure_converter",
     "county_from_text",
     "county_to_text",
     "json_schema",
     "load_county",
+    "load_indicator_set",
     "load_indicators_csv",
     "load_ruleset",
     "load_scenario",
+    "load_screening",
     "make_converter",
     "parse_indicators_csv",
     "save_county",
+    "save_screening",
+    "screening_to_text",
 ]
