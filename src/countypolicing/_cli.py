@@ -23,6 +23,7 @@ from countypolicing import (
     _cli_rules,
     _cli_ruletools,
     _cli_simulate,
+    _cli_sweep,
     _cli_tasks,
 )
 from countypolicing.datasets import yueyanglou
@@ -44,6 +45,7 @@ _SUBCOMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     _cli_disputes.register,
     _cli_tasks.register,
     _cli_simulate.register,
+    _cli_sweep.register,
     _cli_report.register,
 )
 

@@ -6,6 +6,9 @@ communities, the assumed world (`Parameters`), a baseline setting of the policy
 simulates the baseline and every policy for every replication, in ``daily`` time
 (vectorised numpy) or ``continuous`` time (event-driven queues), under common
 random numbers; `compare` sets each policy against the baseline with intervals.
+`sweep` runs policies x uncertainty samples x replications on any
+`concurrent.futures.Executor` (a process pool, Dask) with the same results on
+each; `countypolicing.storage.sweep_to_directory` streams a sweep to disk.
 
 Everything here is pure: no file is read (`countypolicing.load_scenario` resolves
 what a scenario file names), no clock, no global random state. One root seed gives
@@ -108,10 +111,28 @@ from countypolicing.simulation._scenario import (
 )
 from countypolicing.simulation._seeds import COMPONENTS, seed_sequence
 from countypolicing.simulation._state import SimulationState
+from countypolicing.simulation._sweep import (
+    DESIGNS,
+    SweepFailure,
+    SweepKey,
+    SweepProgress,
+    SweepRecord,
+    SweepResult,
+    SweepSpec,
+    SweepStore,
+    sample_values,
+    sweep,
+)
+from countypolicing.simulation._sweep_export import (
+    SweepFunction,
+    ema_model,
+    to_salib_problem,
+)
 
 __all__ = [
     "BASELINE",
     "COMPONENTS",
+    "DESIGNS",
     "FALLBACK",
     "LEVER_SPECS",
     "METRICS",
@@ -138,16 +159,28 @@ __all__ = [
     "Scenario",
     "SimulationResult",
     "SimulationState",
+    "SweepFailure",
+    "SweepFunction",
+    "SweepKey",
+    "SweepProgress",
+    "SweepRecord",
+    "SweepResult",
+    "SweepSpec",
+    "SweepStore",
     "Triangular",
     "Uncertainty",
     "Uniform",
     "check_parameters",
     "compare",
     "draw_parameters",
+    "ema_model",
     "run",
     "run_replication",
+    "sample_values",
     "scenario_from_data",
     "seed_sequence",
     "simulate_queue",
+    "sweep",
+    "to_salib_problem",
     "warm_up",
 ]

@@ -22,15 +22,25 @@ from countypolicing.storage._jsonl import (
 )
 from countypolicing.storage._sqlite import SQLITE_SCHEMA_VERSION, SQLiteLedger
 from countypolicing.storage._store import LedgerStore, MemoryLedger, append_entries
+from countypolicing.storage._sweep_store import (
+    PARTITION_FORMATS,
+    SweepDirectory,
+    progress_reporter,
+    sweep_to_directory,
+)
 
 __all__ = [
     "JSONL_SCHEMA_VERSION",
+    "PARTITION_FORMATS",
     "SQLITE_SCHEMA_VERSION",
     "JsonlImport",
     "LedgerStore",
     "MemoryLedger",
     "SQLiteLedger",
+    "SweepDirectory",
     "append_entries",
     "export_jsonl",
     "import_jsonl",
+    "progress_reporter",
+    "sweep_to_directory",
 ]
