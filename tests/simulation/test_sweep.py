@@ -7,11 +7,13 @@ import concurrent.futures as cf
 import hashlib
 import importlib
 import json
+import math
 import multiprocessing
 import os
 import pickle
 import random
 import signal
+import statistics
 import subprocess
 import sys
 import textwrap
@@ -37,6 +39,7 @@ from countypolicing.simulation import (
     run,
     run_replication,
 )
+from countypolicing.simulation._results import t_quantile
 from countypolicing.simulation._sweep import (
     SweepProgress,
     SweepResult,
@@ -464,12 +467,44 @@ def test_summary_table_has_a_mean_and_interval_per_policy_and_outcome(
     ]
     for row in table:
         assert row["n"] == 4
+        assert row["replications"] == 4
         assert float(row["low"]) <= float(row["mean"]) <= float(row["high"])  # type: ignore[arg-type]
     frame = reference.to_frame("summary")
     assert len(frame) == 3 * len(reference.outcomes)
     assert len(reference.to_frame("runs")) == 12
+    assert (
+        list(reference.to_frame("summary", outcomes=["disputes"])["outcome"])
+        == ["disputes"] * 3
+    )
     with pytest.raises(ValueError, match="unknown kind"):
         reference.to_frame("nope")
+
+
+def test_the_interval_of_a_sampled_sweep_is_taken_over_replications(
+    scenario: Scenario,
+) -> None:
+    # samples of one replication share random streams: they are not independent
+    result = sweep(
+        SweepSpec(scenario=scenario, design="lhs", samples=3, replications=2)
+    )
+    [row] = result.summary_table(["disputes"], level=0.9)[:1]
+    runs = [r for r in result.rows() if r["policy"] == row["policy"]]
+    assert row["n"] == 6
+    assert row["replications"] == 2
+    per_replication = [
+        statistics.fmean(
+            float(r["disputes"])  # type: ignore[arg-type]
+            for r in runs
+            if r["replication"] == rep
+        )
+        for rep in (0, 1)
+    ]
+    centre = statistics.fmean(per_replication)
+    half = t_quantile(0.95, 1) * statistics.stdev(per_replication) / math.sqrt(2)
+    assert float(row["high"]) - float(row["mean"]) == pytest.approx(half)  # type: ignore[arg-type]
+    assert float(row["mean"]) == pytest.approx(centre)  # type: ignore[arg-type]
+    one = sweep(SweepSpec(scenario=scenario, design="lhs", samples=3, replications=1))
+    assert math.isnan(float(one.summary_table(["disputes"])[0]["high"]))  # type: ignore[arg-type]
 
 
 def test_to_salib_problem_describes_each_uncertainty(scenario: Scenario) -> None:
@@ -565,7 +600,7 @@ def test_the_cli_runs_a_sweep_on_workers_and_resumes(
     args = cli.parse_args(argv)
     assert args.handler(args) == 0
     first = capsys.readouterr().out
-    assert first.startswith("policy,outcome,n,mean,low,high")
+    assert first.startswith("policy,outcome,n,replications,mean,low,high")
     assert len(list((tmp_path / "runs").iterdir())) == 6
     args = cli.parse_args([*argv[:2], "--out", str(tmp_path), *argv[6:]])
     assert args.handler(args) == 0

@@ -144,6 +144,10 @@ class SweepSpec:
 class SweepKey(NamedTuple):
     """Where a run sits in a sweep: (policy, sample, replication, seed).
 
+    ``seed`` is the sweep's root seed; each run's random streams come from
+    (root seed, replication, component), so it is the same in every row of one
+    sweep and tells sweeps with different seeds apart.
+
     Examples:
         >>> SweepKey("baseline", 0, 3, 7).replication
         3
@@ -588,9 +592,16 @@ class SweepResult:
     ) -> list[dict[str, object]]:
         """Policy x outcome: runs, mean and a Student-t interval of the mean.
 
-        Means and variances use `math.fsum` over the runs in key order, so the
-        table does not depend on the order runs finished in. NaN values (a share
-        with nothing resolved) are left out.
+        Every sample of a replication draws from the same random streams (common
+        random numbers), so runs of one replication are not independent. The
+        interval is therefore taken over the replications: each replication's
+        mean over its samples is one observation, and ``replications`` says how
+        many there were (with one replication the interval is NaN). ``n`` counts
+        the runs, ``mean`` is their mean.
+
+        Means and variances use `math.fsum` in key order, so the table does not
+        depend on the order runs finished in. NaN values (a share with nothing
+        resolved) are left out.
         """
         names = tuple(outcomes) if outcomes is not None else self.outcomes
         out: list[dict[str, object]] = []
@@ -599,13 +610,22 @@ class SweepResult:
                 (k for k in self.records if k.policy == policy), key=self._order
             )
             for name in names:
-                xs = [self.records[k].summary[name] for k in keys]
-                xs = [x for x in xs if not math.isnan(x)]
-                n = len(xs)
-                mean = math.fsum(xs) / n if n else math.nan
-                if n > 1:
-                    var = math.fsum((x - mean) ** 2 for x in xs) / (n - 1)
-                    half = t_quantile((1 + level) / 2, n - 1) * math.sqrt(var / n)
+                by_replication: dict[int, list[float]] = {}
+                for k in keys:
+                    x = self.records[k].summary[name]
+                    if not math.isnan(x):
+                        by_replication.setdefault(k.replication, []).append(x)
+                runs = [x for r in sorted(by_replication) for x in by_replication[r]]
+                n = len(runs)
+                mean = math.fsum(runs) / n if n else math.nan
+                units = [
+                    math.fsum(xs) / len(xs) for _, xs in sorted(by_replication.items())
+                ]
+                m = len(units)
+                if m > 1:
+                    centre = math.fsum(units) / m
+                    var = math.fsum((u - centre) ** 2 for u in units) / (m - 1)
+                    half = t_quantile((1 + level) / 2, m - 1) * math.sqrt(var / m)
                 else:
                     half = math.nan
                 out.append(
@@ -613,6 +633,7 @@ class SweepResult:
                         "policy": policy,
                         "outcome": name,
                         "n": n,
+                        "replications": m,
                         "mean": mean,
                         "low": mean - half,
                         "high": mean + half,
@@ -620,8 +641,16 @@ class SweepResult:
                 )
         return out
 
-    def to_frame(self, kind: str = "runs") -> Any:  # noqa: ANN401  # a pandas.DataFrame
+    def to_frame(
+        self,
+        kind: str = "runs",
+        *,
+        outcomes: Sequence[str] | None = None,
+        level: float = 0.95,
+    ) -> Any:  # noqa: ANN401  # a pandas.DataFrame
         """``runs`` (`rows`) or ``summary`` (`summary_table`) as a DataFrame.
+
+        ``outcomes`` and ``level`` are passed to `summary_table`.
 
         Raises:
             ImportError: pandas is not installed (the ``pandas`` extra).
@@ -635,7 +664,7 @@ class SweepResult:
         if kind == "runs":
             return pd.DataFrame(self.rows())
         if kind == "summary":
-            return pd.DataFrame(self.summary_table())
+            return pd.DataFrame(self.summary_table(outcomes, level=level))
         msg = f"unknown kind {kind!r}; use 'runs' or 'summary'"
         raise ValueError(msg)
 
