@@ -311,6 +311,8 @@ SIZE_BOMBS = [
     ("[0] * 10**9 == x", RuleSyntaxError, 1),
     ("1 << 10**9 > x", RuleSyntaxError, 1),
     ("x > 99999999999999999999999", RuleLimitError, 5),
+    ("(x ** 3) ** 3 > 1", RuleLimitError, 1),
+    ("(x ** 3 + 1) ** 3 > 1", RuleLimitError, 1),
 ]
 
 
@@ -412,6 +414,7 @@ TYPE_CONFUSION = [
     ("level == 3", RuleTypeError, 1),
     ("level == 'top'", RuleTypeError, 1),
     ("count > None", RuleTypeError, 9),
+    ("name in ('a', 'b') == flag", RuleSyntaxError, 1),
     ("True + 1 > 0", RuleTypeError, 1),
     ("flag > 0", RuleTypeError, 1),
     ("name > 'a'", RuleTypeError, 1),

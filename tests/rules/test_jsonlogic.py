@@ -289,7 +289,7 @@ def numbers(draw: st.DrawFn, depth: int = 2) -> str:  # noqa: PLR0911  # one cas
         )
     if kind == 5:
         return f"-{draw(st.sampled_from(['a', 'x']))}"
-    # the base of a power is a leaf: a power of a power is refused by design
+    # the base of a power is a leaf: a power inside a base is refused by design
     return f"({draw(NUMERIC)}) ** {draw(st.integers(0, 3))}"
 
 

@@ -411,7 +411,8 @@ class _Converter:
         ):
             raise _Error(
                 RuleLimitError,
-                "a power of a power is not allowed (its size has no useful bound)",
+                "the base of a power may not itself contain a power "
+                "(the size of the result would have no useful bound)",
                 col,
             )
         if op == "**" and not (
