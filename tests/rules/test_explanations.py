@@ -346,3 +346,35 @@ def test_results_are_identical_in_processes_with_different_hash_seeds(
         outputs.append(done.stdout.decode())
     assert outputs[0] == outputs[1] == outputs[2]
     assert "Decision:" in outputs[0]
+
+
+@pytest.mark.parametrize("inline_limit", [0, 10**12])
+def test_small_and_large_rulesets_explain_alike(
+    inline_limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Large rulesets generate a loop with `break`, small ones return per rule:
+    # force each shape on the same ruleset and compare with the plain decision.
+    from countypolicing.rules import _classifier  # noqa: PLC0415  # the code-shape switch
+
+    monkeypatch.setattr(_classifier, "_INLINE_LIMIT", inline_limit)
+    rs = ruleset_from_data(
+        {
+            "ruleset": "shapes",
+            "version": "1",
+            "fields": {f"f{i}": "int" for i in range(5)},
+            "output": {"name": "o", "values": ["x", "y"]},
+            "hit_policy": "first",
+            "default": "y",
+            "rules": [
+                {"id": f"R{i}", "when": f"f{i % 5} > {i}", "then": "x"}
+                for i in range(12)
+            ],
+        }
+    )
+    clf = compile_ruleset(rs)
+    for value in (0, 3, 7, 100):
+        record = {f"f{i}": value + i for i in range(5)}
+        plain = clf.classify(record)
+        explained = clf.explain(record)
+        assert (explained.output, explained.rule_ids) == (plain.output, plain.rule_ids)
+        assert explained.explanation is not None

@@ -601,6 +601,10 @@ def _load_lines(ctx: _Context, names: Sequence[str], rule_index: int) -> list[st
     return lines
 
 
+#: Above this many characters of per-rule value tuples (rules x tuple length), the
+#: explained first-hit path breaks out of a loop instead of returning per rule.
+_INLINE_LIMIT: Final = 20_000
+
 #: The deepest nest of ``if``s one rule generates (Python's indentation limit is 100).
 _MAX_NESTED_IFS: Final = 16
 
@@ -684,15 +688,23 @@ def _build(  # noqa: C901, PLR0915  # the generator, in order
             lines.append(" = ".join(ctx.variables.values()) + " = _MISSING")
         if not first:
             lines.append("_m = []")
-        # The explained path leaves a one-pass loop with `break` instead of
-        # returning from each rule: one copy of the value tuple, not one per rule.
+        # Small rulesets return from each rule (fastest). Large ones leave a
+        # one-pass loop with `break` instead, so the generated code holds one copy
+        # of the value tuple, not one per rule.
+        in_loop = explained and first and len(rules) * len(values_tuple) > _INLINE_LIMIT
         body: list[str] = []
         loaded: set[str] = set()
         for index, rule in enumerate(rules):
-            if first:
+            if first and in_loop:
+                on_match = f"_i = {index}; break"
+            elif first and explained:
                 on_match = (
-                    f"_i = {index}; break" if explained else f"return _D[{index}]"
+                    f"return _NEW(_DEC, (_O{index}, _I{index}, _RID, _VER, _HASH, "
+                    f"_S{index}, _NEW(_EXP, (_OWNER, {values_tuple}, _O{index}, "
+                    f"_I{index}))))"
                 )
+            elif first:
+                on_match = f"return _D[{index}]"
             else:
                 on_match = f"_m.append({index})"
             body.extend(
@@ -700,7 +712,7 @@ def _build(  # noqa: C901, PLR0915  # the generator, in order
                     ctx, writer, rule, index, loaded, on_match=on_match, trace_hit=False
                 )
             )
-        if explained and first:
+        if in_loop:
             lines.append("_i = -1")
             lines.append("for _once in _ONCE:")
             lines.extend("    " + line for line in body or ["pass"])
